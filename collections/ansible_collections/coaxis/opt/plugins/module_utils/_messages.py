@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Operator-facing messages of coaxis.opt, in English and French.
+
+Every error a module or filter shows to an operator is a key of MESSAGES; ``msg()`` renders it
+in the operator's language. Both languages of one key use the same placeholders (unit-tested).
+"""
+
+from __future__ import annotations
+
+LANGS = ('en', 'fr')
+
+MESSAGES = {
+    # --- engine access -------------------------------------------------------------------
+    'docker_unreachable': {
+        'en': 'cannot reach the Docker engine at {url}: {error}',
+        'fr': 'le moteur Docker {url} ne répond pas : {error}',
+    },
+    'docker_api_error': {
+        'en': 'the Docker engine at {url} refused {action}: {error}',
+        'fr': 'le moteur Docker {url} a refusé {action} : {error}',
+    },
+    # --- client names and addresses (IP plan) ---------------------------------------------
+    'client_name_invalid': {
+        'en': '{client}: invalid client name: use 2 to 32 characters, lowercase letters, digits '
+              'and dashes, not starting or ending with a dash',
+        'fr': '{client} : nom de client invalide : 2 à 32 caractères, minuscules, chiffres et '
+              'tirets, sans tiret au début ni à la fin',
+    },
+    'client_duplicate': {
+        'en': '{client}: the client is listed {count} times',
+        'fr': '{client} : le client apparaît {count} fois',
+    },
+    'ip_missing': {
+        'en': '{client}: no ip address given',
+        'fr': '{client} : aucune adresse ip indiquée',
+    },
+    'ip_invalid': {
+        'en': '{client}: {ip} is not a valid IPv4 address',
+        'fr': "{client} : {ip} n'est pas une adresse IPv4 valide",
+    },
+    'ip_outside_subnet': {
+        'en': '{client}: {ip} is outside the subnet {subnet}',
+        'fr': '{client} : {ip} est hors du sous-réseau {subnet}',
+    },
+    'ip_outside_range': {
+        'en': '{client}: {ip} is outside the ip_range {ip_range} of {subnet}',
+        'fr': "{client} : {ip} est hors de la plage ip_range {ip_range} de {subnet}",
+    },
+    'ip_network_address': {
+        'en': '{client}: {ip} is the network address of {subnet}',
+        'fr': '{client} : {ip} est l\'adresse de réseau de {subnet}',
+    },
+    'ip_broadcast_address': {
+        'en': '{client}: {ip} is the broadcast address of {subnet}',
+        'fr': '{client} : {ip} est l\'adresse de diffusion de {subnet}',
+    },
+    'ip_gateway': {
+        'en': '{client}: {ip} is the gateway of {subnet}',
+        'fr': '{client} : {ip} est la passerelle de {subnet}',
+    },
+    'ip_duplicate': {
+        'en': '{client}: {ip} is also the address of client {other}',
+        'fr': '{client} : {ip} est aussi l\'adresse du client {other}',
+    },
+    'ip_used_on_engine': {
+        'en': '{client}: {ip} is already used on the engine by container {container}',
+        'fr': '{client} : {ip} est déjà utilisée sur le moteur par le conteneur {container}',
+    },
+    'container_name_taken': {
+        'en': '{client}: the container name {container} is taken by a container that coaxis.opt does not manage',
+        'fr': '{client} : le nom de conteneur {container} est pris par un conteneur que coaxis.opt ne gère pas',
+    },
+    'interface_invalid': {
+        'en': '{client}: invalid interface name {interface}: use 1 to 15 characters, letters, digits, '
+              "'-', '_' or '.'",
+        'fr': "{client} : nom d'interface {interface} invalide : 1 à 15 caractères, lettres, chiffres, "
+              "'-', '_' ou '.'",
+    },
+    'interface_unsupported': {
+        'en': '{client}: naming the container interface ({interface}) needs Docker Engine 28.0 '
+              '(API 1.48) or newer; this engine is {engine} (API {api})',
+        'fr': "{client} : nommer l'interface du conteneur ({interface}) demande Docker Engine 28.0 "
+              '(API 1.48) ou plus récent ; ce moteur est en {engine} (API {api})',
+    },
+    'unknown_client': {
+        'en': 'only: unknown client {client} (not in clients)',
+        'fr': 'only : client inconnu {client} (absent de clients)',
+    },
+    # --- network --------------------------------------------------------------------------
+    'net_subnet_invalid': {
+        'en': 'network {network}: subnet {subnet} is not a valid IPv4 network (a.b.c.d/n, n from 8 to 30)',
+        'fr': "réseau {network} : le sous-réseau {subnet} n'est pas un réseau IPv4 valide (a.b.c.d/n, n de 8 à 30)",
+    },
+    'net_subnet_not_network': {
+        'en': 'network {network}: subnet {subnet} is not a network address; did you mean {expected}?',
+        'fr': "réseau {network} : le sous-réseau {subnet} n'est pas une adresse de réseau ; vouliez-vous dire {expected} ?",
+    },
+    'net_gateway_invalid': {
+        'en': 'network {network}: gateway {gateway} is not a valid IPv4 address',
+        'fr': "réseau {network} : la passerelle {gateway} n'est pas une adresse IPv4 valide",
+    },
+    'net_gateway_outside': {
+        'en': 'network {network}: gateway {gateway} is outside the subnet {subnet}',
+        'fr': 'réseau {network} : la passerelle {gateway} est hors du sous-réseau {subnet}',
+    },
+    'net_gateway_reserved': {
+        'en': 'network {network}: gateway {gateway} is the network or broadcast address of {subnet}',
+        'fr': 'réseau {network} : la passerelle {gateway} est l\'adresse de réseau ou de diffusion de {subnet}',
+    },
+    'net_ip_range_invalid': {
+        'en': 'network {network}: ip_range {ip_range} is not a valid IPv4 network',
+        'fr': "réseau {network} : ip_range {ip_range} n'est pas un réseau IPv4 valide",
+    },
+    'net_ip_range_outside': {
+        'en': 'network {network}: ip_range {ip_range} is not inside the subnet {subnet}',
+        'fr': "réseau {network} : ip_range {ip_range} n'est pas inclus dans le sous-réseau {subnet}",
+    },
+    'net_bridge_name_invalid': {
+        'en': "network {network}: invalid bridge name {bridge_name}: use 1 to 15 characters, letters, "
+              "digits, '-', '_' or '.'",
+        'fr': "réseau {network} : nom de bridge {bridge_name} invalide : 1 à 15 caractères, lettres, "
+              "chiffres, '-', '_' ou '.'",
+    },
+    'net_name_invalid': {
+        'en': "invalid network name {network}: use letters, digits, '-', '_' or '.', starting with a letter or digit",
+        'fr': "nom de réseau {network} invalide : lettres, chiffres, '-', '_' ou '.', en commençant par une lettre ou un chiffre",
+    },
+    'net_difference': {
+        'en': '{field}: engine {before}, inventory {after}',
+        'fr': '{field} : moteur {before}, inventaire {after}',
+    },
+    'net_drift_attached': {
+        'en': 'network {network} differs from the inventory ({differences}) and {count} container(s) are '
+              'attached: it is never recreated with containers on it; fix the inventory or move the containers off',
+        'fr': "le réseau {network} diffère de l'inventaire ({differences}) et {count} conteneur(s) y sont "
+              "attachés : il n'est jamais recréé avec des conteneurs ; corrigez l'inventaire ou détachez les conteneurs",
+    },
+    'net_drift_never': {
+        'en': 'network {network} differs from the inventory ({differences}); no container is attached: '
+              'set recreate=when_empty to recreate it, or fix the inventory',
+        'fr': "le réseau {network} diffère de l'inventaire ({differences}) ; aucun conteneur n'y est attaché : "
+              "mettez recreate=when_empty pour le recréer, ou corrigez l'inventaire",
+    },
+    'network_missing': {
+        'en': 'network {network} does not exist on the engine {url}; create it first (coaxis.opt.opt_network)',
+        'fr': "le réseau {network} n'existe pas sur le moteur {url} ; créez-le d'abord (coaxis.opt.opt_network)",
+    },
+    'network_no_ipv4': {
+        'en': 'network {network} on the engine {url} has no IPv4 subnet',
+        'fr': "le réseau {network} du moteur {url} n'a pas de sous-réseau IPv4",
+    },
+    # --- images and apply -----------------------------------------------------------------
+    'image_missing': {
+        'en': 'image {image} is not on the engine {url}; build it (make images)',
+        'fr': "l'image {image} n'est pas sur le moteur {url} ; construisez-la (make images)",
+    },
+    'apply_failed': {
+        'en': '{client}: {action} failed: {error}',
+        'fr': '{client} : échec de {action} : {error}',
+    },
+    'plan_refused': {
+        'en': '{count} problem(s), nothing was changed: {errors}',
+        'fr': "{count} problème(s), rien n'a été modifié : {errors}",
+    },
+    'filter_failed': {
+        'en': '{filter}: {count} problem(s): {errors}',
+        'fr': '{filter} : {count} problème(s) : {errors}',
+    },
+}
+
+
+def msg(key, lang='en', **kw):
+    """Render message ``key`` in ``lang`` ('en' or 'fr'; anything else falls back to English)."""
+    entry = MESSAGES[key]
+    template = entry.get(lang) or entry['en']
+    return template.format(**kw)

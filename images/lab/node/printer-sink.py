@@ -1,0 +1,34 @@
+"""A raw (JetDirect, port 9100) printer stand-in: stores every job it receives.
+
+Each connection becomes /var/spool/printer/job-<time>-<n>.bin, written to a temporary
+name and renamed when the sender closes, so a test never reads half a job.
+"""
+import itertools
+import os
+import socketserver
+import time
+
+SPOOL = os.environ.get("PRINTER_SPOOL", "/var/spool/printer")
+PORT = int(os.environ.get("PRINTER_PORT", "9100"))
+_counter = itertools.count(1)
+
+
+class Job(socketserver.StreamRequestHandler):
+    def handle(self):
+        n = next(_counter)
+        tmp = os.path.join(SPOOL, f".job-{n}.part")
+        with open(tmp, "wb") as out:
+            while chunk := self.rfile.read1(65536):
+                out.write(chunk)
+        os.rename(tmp, os.path.join(SPOOL, f"job-{time.time_ns()}-{n}.bin"))
+
+
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+if __name__ == "__main__":
+    os.makedirs(SPOOL, exist_ok=True)
+    with Server(("0.0.0.0", PORT), Job) as server:
+        server.serve_forever()

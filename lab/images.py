@@ -1,0 +1,122 @@
+"""Build the lab's images on the lab engine, offline, only when their inputs change.
+
+    python lab/images.py            import the base, build docker-opt and the lab node image
+    python lab/images.py --list     print the image references the lab uses
+
+No registry is reachable: the base comes from lab/base-rootfs.sh (debootstrap),
+and every build runs with the lab namespace's network (network_mode=host) plus
+an /etc/hosts entry for the Debian mirror, the one address routed out of it.
+Each image is tagged with a hash of its build context, build arguments and base
+image id; a tag that already exists means nothing to do.
+"""
+import argparse
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docker
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_REF = "coaxis-lab/base:bookworm"
+IMAGES = {
+    # reference the inventory uses  -> build context
+    "coaxis/docker-opt:lab": ROOT / "images" / "docker-opt",
+    "coaxis-lab/node:lab": ROOT / "images" / "lab" / "node",
+}
+MIRROR_HOSTS = os.environ.get("LAB_MIRROR_HOSTS", "deb.debian.org").split()
+
+
+def log(text):
+    print(f"[lab images] {text}", file=sys.stderr, flush=True)
+
+
+def engine():
+    return docker.DockerClient(base_url=os.environ.get("DOCKER_HOST", f"unix://{os.environ['LAB_SOCK']}"),
+                               timeout=600)
+
+
+def image_id(client, ref):
+    try:
+        return client.images.get(ref).id
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def ensure_base(client):
+    if image_id(client, BASE_REF):
+        return image_id(client, BASE_REF)
+    tarball = subprocess.run([str(ROOT / "lab" / "base-rootfs.sh")], check=True,
+                             capture_output=True, text=True).stdout.strip()
+    log(f"importing {tarball} as {BASE_REF}")
+    repo, tag = BASE_REF.split(":")
+    with open(tarball, "rb") as data:
+        client.api.import_image_from_data(data, repository=repo, tag=tag)
+    return image_id(client, BASE_REF)
+
+
+def context_hash(context, buildargs):
+    digest = hashlib.sha256()
+    for path in sorted(p for p in context.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(context)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for key in sorted(buildargs):
+        digest.update(f"{key}={buildargs[key]}\0".encode())
+    return digest.hexdigest()[:12]
+
+
+def revision():
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return "unknown"
+
+
+def mirror_hosts():
+    return {h: socket.gethostbyname(h) for h in MIRROR_HOSTS}
+
+
+def build(client, ref, context, base_id):
+    # The revision label is informative; it does not take part in the hash, so a
+    # new commit that leaves the context alone does not rebuild the image.
+    buildargs = {"BASE_IMAGE": BASE_REF, "BASE_ID": base_id}
+    repo, moving_tag = ref.split(":")
+    pinned = f"{repo}:{context_hash(context, buildargs)}"
+    if image_id(client, pinned):
+        client.images.get(pinned).tag(repo, moving_tag)
+        log(f"{ref} up to date ({pinned})")
+        return
+    log(f"building {pinned} from {context.relative_to(ROOT)}")
+    started = time.monotonic()
+    buildargs.pop("BASE_ID")
+    image, _ = client.images.build(
+        path=str(context), tag=pinned, buildargs={**buildargs, "OPT_REVISION": revision()},
+        network_mode="host", extra_hosts=mirror_hosts(), rm=True, forcerm=True, pull=False)
+    image.tag(repo, moving_tag)
+    log(f"built {pinned} in {time.monotonic() - started:.0f} s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join([BASE_REF, *IMAGES]))
+        return
+    client = engine()
+    base_id = ensure_base(client)
+    for ref, context in IMAGES.items():
+        build(client, ref, context, base_id)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except docker.errors.BuildError as exc:
+        for line in exc.build_log:
+            sys.stderr.write(line.get("stream", "") or line.get("error", ""))
+        sys.exit(f"image build failed: {exc}")

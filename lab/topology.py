@@ -1,0 +1,122 @@
+"""Create (or repair) the lab's stand-ins around the product on the lab engine.
+
+    coaxis-lan  lab-coaxis-1: a Coaxis host with sshd; Ansible reaches it over SSH
+    wan         lab-site-lyon: a client site's gateway (sshd, pinned host key)
+    site LAN    lab-printer-lyon-1: a raw 9100 printer sink, internal network only
+
+The client network itself is not made here: the product makes it
+(coaxis.opt.opt_network). Keys are generated once under $LAB_STATE/keys.
+Idempotent: what exists and matches is left alone, what is stopped is started.
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import docker
+
+STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
+KEYS = STATE / "keys"
+NODE_IMAGE = "coaxis-lab/node:lab"
+LABEL = {"coaxis.lab": "1"}
+
+NETWORKS = {
+    # name: (subnet, gateway, bridge name, internal)
+    "lab-coaxis-lan": ("10.129.0.0/24", "10.129.0.1", "lab-coaxis", False),
+    "lab-wan": ("10.130.0.0/24", "10.130.0.1", "lab-wan", False),
+    "lab-site-lyon": ("10.131.1.0/24", "10.131.1.1", "lab-lyon", True),
+}
+NODES = {
+    # name: (role, {network: ip}, capabilities, key directory)
+    "lab-coaxis-1": ("coaxis-host", {"lab-coaxis-lan": "10.129.0.10"}, ["NET_ADMIN"], "coaxis-1"),
+    "lab-site-lyon": ("site-gateway", {"lab-wan": "10.130.0.10", "lab-site-lyon": "10.131.1.10"},
+                      [], "site-lyon"),
+    "lab-printer-lyon-1": ("printer", {"lab-site-lyon": "10.131.1.20"}, [], None),
+}
+# Which client key each sshd accepts.
+AUTHORIZED = {"coaxis-1": "ansible_ed25519", "site-lyon": "tunnel_ed25519"}
+
+
+def log(text):
+    print(f"[lab topology] {text}", file=sys.stderr, flush=True)
+
+
+def keygen(path, comment):
+    if not path.exists():
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)],
+                       check=True)
+
+
+def ensure_keys():
+    KEYS.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for user_key in AUTHORIZED.values():
+        keygen(KEYS / user_key, f"{user_key}@coaxis-lab")
+    known = []
+    for node, (_, addresses, _, keydir) in NODES.items():
+        if keydir is None:
+            continue
+        folder = KEYS / keydir
+        folder.mkdir(exist_ok=True, mode=0o700)
+        keygen(folder / "ssh_host_ed25519_key", node)
+        (folder / "authorized_keys").write_text((KEYS / f"{AUTHORIZED[keydir]}.pub").read_text())
+        hostkey = (folder / "ssh_host_ed25519_key.pub").read_text().split()[:2]
+        known += [f"{ip} {' '.join(hostkey)}" for ip in addresses.values()]
+    (KEYS / "known_hosts").write_text("\n".join(known) + "\n")
+
+
+def ensure_network(client, name, subnet, gateway, bridge, internal):
+    found = client.networks.list(names=[name])
+    if found:
+        config = found[0].attrs["IPAM"]["Config"][0]
+        if config.get("Subnet") != subnet:
+            sys.exit(f"lab network {name} has subnet {config.get('Subnet')}, expected {subnet}: "
+                     "run `make lab-down` and set up again")
+        return
+    log(f"network {name} {subnet}")
+    client.networks.create(
+        name, driver="bridge", internal=internal, labels=LABEL,
+        ipam=docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet, gateway=gateway)]),
+        options={"com.docker.network.bridge.name": bridge})
+
+
+def ensure_node(client, name, role, addresses, caps, keydir, image_id):
+    try:
+        container = client.containers.get(name)
+        if container.image.id == image_id:
+            if container.status != "running":
+                log(f"starting {name}")
+                container.start()
+            return
+        log(f"{name}: image changed, recreating")
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        pass
+    networks = list(addresses)
+    first = networks[0]
+    mounts = [docker.types.Mount("/etc/lab-ssh", str(KEYS / keydir), type="bind", read_only=True)] if keydir else []
+    log(f"container {name} ({role})")
+    created = client.api.create_container(
+        NODE_IMAGE, command=[role], name=name, hostname=name, labels=LABEL,
+        host_config=client.api.create_host_config(
+            network_mode=first, cap_add=caps, mounts=mounts,
+            restart_policy={"Name": "unless-stopped"}),
+        networking_config=client.api.create_networking_config(
+            {first: client.api.create_endpoint_config(ipv4_address=addresses[first])}))
+    for extra in networks[1:]:
+        client.api.connect_container_to_network(created["Id"], extra, ipv4_address=addresses[extra])
+    client.api.start(created["Id"])
+
+
+def main():
+    client = docker.DockerClient(base_url=os.environ.get("DOCKER_HOST", f"unix://{os.environ['LAB_SOCK']}"))
+    ensure_keys()
+    for name, spec in NETWORKS.items():
+        ensure_network(client, name, *spec)
+    image_id = client.images.get(NODE_IMAGE).id
+    for name, spec in NODES.items():
+        ensure_node(client, name, *spec, image_id)
+    log("ready")
+
+
+if __name__ == "__main__":
+    main()
