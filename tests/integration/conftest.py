@@ -1,0 +1,117 @@
+"""Integration fixtures: run the playbooks on the lab and look at the engine.
+
+These tests run inside the lab's network namespace (`make integration` wraps
+pytest in `lab/engine.sh exec`), with DOCKER_HOST pointing at the lab engine.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docker
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+LAB_INVENTORY = ROOT / "inventories" / "lab"
+MANAGED = "coaxis.opt.managed-by=coaxis-opt"
+RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+"
+                   r"unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.M)
+
+
+def lab_address(ip):
+    """Refuse to send to an address that no interface of the lab namespace reaches directly."""
+    route = json.loads(subprocess.run(["ip", "-j", "route", "get", ip], check=True,
+                                      capture_output=True, text=True).stdout)[0]
+    assert "gateway" not in route and route.get("dev", "").startswith(("lab-", "opt-", "br-", "lo")), \
+        f"{ip} is not on an interface the lab created: {route}"
+    return ip
+
+
+class Run:
+    def __init__(self, proc):
+        self.rc = proc.returncode
+        self.out = proc.stdout + proc.stderr
+        self.recap = {m["host"]: {k: int(v) for k, v in m.groupdict().items() if k != "host"}
+                      for m in RECAP.finditer(proc.stdout)}
+
+    def changed(self, host="lab-docker-host"):
+        return self.recap[host]["changed"]
+
+    def __repr__(self):
+        return f"<Run rc={self.rc}>\n{self.out[-4000:]}"
+
+
+class Inventory:
+    """A private copy of the lab inventory that a test may edit."""
+
+    def __init__(self, path):
+        self.path = path
+        shutil.copytree(LAB_INVENTORY, path)
+
+    def set_vars(self, kind, name, **values):
+        file = self.path / kind / f"{name}.yml"
+        data = yaml.safe_load(file.read_text()) if file.exists() else {}
+        for key, value in values.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        file.write_text(yaml.safe_dump(data))
+
+    def client(self, name, **values):
+        self.set_vars("host_vars", name, **values)
+
+    def add_client(self, name, **values):
+        hosts = yaml.safe_load((self.path / "hosts.yml").read_text())
+        hosts["all"]["children"]["opt_clients"]["hosts"][name] = None
+        (self.path / "hosts.yml").write_text(yaml.safe_dump(hosts))
+        self.client(name, **values)
+
+    def playbook(self, name, *args, lang=None):
+        cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(self.path),
+               str(ROOT / "playbooks" / name), *args]
+        if lang:
+            cmd += ["-e", f"opt_lang={lang}"]
+        env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1",
+               "ANSIBLE_FORCE_COLOR": "0"}
+        return Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600))
+
+
+@pytest.fixture(scope="session")
+def engine():
+    client = docker.DockerClient(base_url=os.environ["DOCKER_HOST"], timeout=120)
+    client.ping()
+    return client
+
+
+def clean_engine(engine):
+    """Remove what the product made on the lab engine (never the lab's own stand-ins)."""
+    for container in engine.containers.list(all=True, filters={"label": MANAGED}):
+        container.remove(force=True)
+    for network in engine.networks.list(names=["opt-clients"]):
+        network.remove()
+    for volume in engine.volumes.list(filters={"label": MANAGED}):
+        volume.remove(force=True)
+
+
+@pytest.fixture
+def fresh(engine):
+    clean_engine(engine)
+    yield engine
+
+
+@pytest.fixture
+def inventory(tmp_path):
+    return Inventory(tmp_path / "inventory")
+
+
+def engine_snapshot(engine):
+    """What an operator would compare before/after a refused run."""
+    containers = sorted((c.name, c.id, c.status, json.dumps(c.attrs["NetworkSettings"]["Networks"], sort_keys=True))
+                        for c in engine.containers.list(all=True))
+    networks = sorted((n.name, n.id, json.dumps(n.attrs["IPAM"], sort_keys=True)) for n in engine.networks.list())
+    volumes = sorted(v.name for v in engine.volumes.list())
+    return containers, networks, volumes
