@@ -69,7 +69,7 @@ unit: venv ## unit tests of the pure logic (no Docker)
 	PYTHONPATH=collections $(BIN)/pytest -q -p no:cacheprovider $(COLL)/tests/unit tests/unit
 
 lint: venv ## ansible-lint, production profile, offline
-	$(BIN)/ansible-lint --profile production -q
+	PATH=$(CURDIR)/$(BIN):$$PATH ansible-lint --profile production --nocolor -q
 
 sanity: venv ## ansible-test sanity on the collection, offline
 	$(COLL)/tests/sanity-offline.sh
@@ -89,7 +89,7 @@ integration: setup ## integration tests on the lab (real engine, playbooks)
 	$(LABX) $(BIN)/pytest -q -p no:cacheprovider tests/integration
 
 molecule: setup ## the roles on the lab engine: converge, idempotence, verify
-	$(LABX) $(BIN)/molecule test
+	$(LABX) env PATH=$(CURDIR)/$(BIN):$$PATH molecule test
 
 lock: ## refresh requirements/constraints.txt from requirements/dev.in
 	rm -rf /tmp/coaxis-lock && python3 -m venv /tmp/coaxis-lock
