@@ -17,7 +17,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup packages venv lab lab-engine images topology lab-down lab-clean \
-        demo test unit lint sanity build docs integration molecule lock
+        demo test unit lint sanity build docs lab-recovery integration molecule lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ lab-clean: lab-down ## lab-down, plus the cached debootstrap root filesystem
 demo: setup ## add client acme in the lab and print its container id, IP and state
 	$(LABX) $(BIN)/ansible-playbook playbooks/add_client.yml -e client=acme
 
-test: setup unit lint sanity build docs integration molecule ## every test: unit, lint, sanity, build, docs, integration, molecule
+test: setup unit lint sanity build docs lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, integration, molecule
 	@echo "make test: all passed"
 
 unit: venv ## unit tests of the pure logic (no Docker)
@@ -84,6 +84,9 @@ docs: venv ## every module renders with ansible-doc
 	  ! grep -q . /tmp/ansible-doc.err || { echo "ansible-doc coaxis.opt.$$m warned"; exit 1; }
 	done
 	echo "ansible-doc: all modules render"
+
+lab-recovery: setup ## the lab engine comes back after all its processes are killed
+	$(BIN)/pytest -q -p no:cacheprovider tests/lab
 
 integration: setup ## integration tests on the lab (real engine, playbooks)
 	$(LABX) $(BIN)/pytest -q -p no:cacheprovider tests/integration

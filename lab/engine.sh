@@ -66,7 +66,7 @@ engine_answers() {
 # shims by their command line naming our exec root.
 lab_pids() {
   local p
-  [ -f "$PIDFILE" ] && p=$(cat "$PIDFILE" 2>/dev/null) && [ -d "/proc/$p" ] && echo "$p"
+  if [ -f "$PIDFILE" ] && p=$(cat "$PIDFILE" 2>/dev/null) && [ -d "/proc/$p" ]; then echo "$p"; fi
   pgrep -f -- "$EXEC_ROOT" || true
   pgrep -f -- "--data-root $DATA_ROOT" || true
 }
@@ -78,7 +78,7 @@ kill_engine() {
   log "stopping engine processes: $(echo $pids)"
   kill -TERM $pids 2>/dev/null || true
   for i in $(seq 1 30); do  # bounded: 15 s, then KILL
-    pids=$(for p in $pids; do [ -d "/proc/$p" ] && echo "$p"; done)
+    pids=$(for p in $pids; do [ ! -d "/proc/$p" ] || echo "$p"; done)
     [ -z "$pids" ] && return 0
     sleep 0.5
   done
