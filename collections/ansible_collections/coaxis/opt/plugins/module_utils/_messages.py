@@ -169,6 +169,15 @@ MESSAGES = {
         'en': '{filter}: {count} problem(s): {errors}',
         'fr': '{filter} : {count} problème(s) : {errors}',
     },
+    # --- playbooks ------------------------------------------------------------------------
+    'playbook_unknown_client': {
+        'en': '{client}: unknown client; the inventory\'s clients (group opt_clients) are: {known}',
+        'fr': '{client} : client inconnu ; les clients de l\'inventaire (groupe opt_clients) sont : {known}',
+    },
+    'client_summary': {
+        'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
+        'fr': '{client} : conteneur {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
+    },
 }
 
 
