@@ -4,14 +4,9 @@ Playbooks may say `opt_client_specs` instead of `coaxis.opt.opt_client_specs`;
 the logic lives once, in the collection.
 """
 from ansible_collections.coaxis.opt.plugins.filter.inventory import FilterModule as _Inventory
+from ansible_collections.coaxis.opt.plugins.filter.ipplan import FilterModule as _IpPlan
 
 
 class FilterModule:
     def filters(self):
-        found = dict(_Inventory().filters())
-        try:
-            from ansible_collections.coaxis.opt.plugins.filter.ipplan import FilterModule as _IpPlan
-        except ImportError:  # pragma: no cover - the collection always ships it
-            return found
-        found.update(_IpPlan().filters())
-        return found
+        return {**_Inventory().filters(), **_IpPlan().filters()}

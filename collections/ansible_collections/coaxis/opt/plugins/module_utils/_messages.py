@@ -166,8 +166,8 @@ MESSAGES = {
         'fr': "{count} problème(s), rien n'a été modifié : {errors}",
     },
     'filter_failed': {
-        'en': '{filter}: {count} problem(s): {errors}',
-        'fr': '{filter} : {count} problème(s) : {errors}',
+        'en': '{count} problem(s): {errors}',
+        'fr': '{count} problème(s) : {errors}',
     },
     # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {

@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Plan of the client containers of one network: pure functions over plain dicts, no Docker.
+
+A container's desired settings are one dict (the *spec*); its SHA-256 over canonical JSON is
+stored as a label, so drift is found from ONE filtered container list, without an inspect per
+container.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+LABEL_CLIENT = 'coaxis.opt.client'
+LABEL_MANAGED_BY = 'coaxis.opt.managed-by'
+LABEL_HASH = 'coaxis.opt.config-hash'
+MANAGED_BY = 'coaxis-opt'
+MANAGED_FILTER = '%s=%s' % (LABEL_MANAGED_BY, MANAGED_BY)
+
+IFNAME_DRIVER_OPT = 'com.docker.network.endpoint.ifname'
+UP_STATES = ('running', 'restarting')
+
+COMMON_DEFAULTS = {
+    'container_prefix': 'opt-',
+    'volume_prefix': 'opt-',
+    'config_mount': '/etc/mast',
+    'logs_mount': '/var/log/mast',
+    'restart_policy': 'unless-stopped',
+    'cap_add': [],
+    'stop_timeout': 10,
+    'labels': {},
+}
+
+
+def volume_names(client_name, prefix='opt-'):
+    return '%s%s-config' % (prefix, client_name), '%s%s-logs' % (prefix, client_name)
+
+
+def volume_labels(client_name):
+    return {LABEL_CLIENT: client_name, LABEL_MANAGED_BY: MANAGED_BY}
+
+
+def config_hash(spec):
+    """SHA-256 of the canonical JSON of ``spec`` without the hash label itself."""
+    data = dict(spec)
+    labels = dict(data.get('labels') or {})
+    labels.pop(LABEL_HASH, None)
+    data['labels'] = labels
+    canonical = json.dumps(data, sort_keys=True, separators=(',', ':'), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
+
+
+def desired_container(client, common):
+    """The spec of one client's container.
+
+    client: dict(name, ip, interface=None, labels=None).
+    common: dict(network, image_id, and optionally the keys of COMMON_DEFAULTS).
+    """
+    settings = dict(COMMON_DEFAULTS)
+    settings.update(dict((k, v) for k, v in common.items() if v is not None))
+    name = client['name']
+    config_volume, logs_volume = volume_names(name, settings['volume_prefix'])
+    labels = {}
+    labels.update(settings.get('labels') or {})
+    labels.update(client.get('labels') or {})
+    labels[LABEL_CLIENT] = name
+    labels[LABEL_MANAGED_BY] = MANAGED_BY
+    spec = {
+        'client': name,
+        'name': '%s%s' % (settings['container_prefix'], name),
+        'hostname': name,
+        'image': settings['image_id'],
+        'network': settings['network'],
+        'ip': client['ip'],
+        'interface': client.get('interface') or None,
+        'mounts': [
+            {'source': config_volume, 'target': settings['config_mount'], 'read_only': True},
+            {'source': logs_volume, 'target': settings['logs_mount'], 'read_only': False},
+        ],
+        'restart_policy': settings['restart_policy'],
+        'cap_add': sorted(settings.get('cap_add') or []),
+        'stop_timeout': settings['stop_timeout'],
+        'labels': labels,
+    }
+    spec['labels'][LABEL_HASH] = config_hash(spec)
+    return spec
+
+
+def normalize_container(summary, network):
+    """The fields the plan needs from one entry of the (filtered) container list."""
+    labels = dict(summary.get('Labels') or {})
+    names = summary.get('Names') or []
+    endpoint = (((summary.get('NetworkSettings') or {}).get('Networks') or {}).get(network)) or {}
+    ipam = endpoint.get('IPAMConfig') or {}
+    ip = ipam.get('IPv4Address') or endpoint.get('IPAddress') or None
+    return {
+        'id': summary.get('Id'),
+        'name': names[0].lstrip('/') if names else None,
+        'client': labels.get(LABEL_CLIENT),
+        'image': summary.get('ImageID'),
+        'state': summary.get('State'),
+        'ip': ip,
+        'on_network': bool(endpoint),
+        'hash': labels.get(LABEL_HASH),
+        'labels': labels,
+    }
+
+
+def index_containers(summaries, network):
+    """{container name: normalized} from the container list."""
+    observed = {}
+    for summary in summaries:
+        container = normalize_container(summary, network)
+        if container['name']:
+            observed[container['name']] = container
+    return observed
+
+
+def _recreate_reasons(spec, observed):
+    reasons = []
+    if observed.get('ip') != spec['ip']:
+        reasons.append('ip %s -> %s' % (observed.get('ip') or '(none)', spec['ip']))
+    if observed.get('image') != spec['image']:
+        reasons.append('image changed')
+    # Would the container match if only ip and image were as observed? If not, more changed.
+    as_observed = dict(spec)
+    as_observed['labels'] = dict(spec['labels'])
+    as_observed['ip'] = observed.get('ip')
+    as_observed['image'] = observed.get('image')
+    if config_hash(as_observed) != observed.get('hash'):
+        reasons.append('settings changed')
+    return reasons
+
+
+def plan_clients(desired_list, observed_containers, only=None):
+    """One action per desired client, in input order.
+
+    desired_list: specs from desired_container().
+    observed_containers: index_containers() output (managed containers on the engine).
+    only: client names that may be touched (None: all); others get action 'skip'.
+    Action: create | recreate | start | none | skip, with 'reasons' for recreate.
+    """
+    selected = None if only is None else set(only)
+    plan = []
+    for spec in desired_list:
+        observed = observed_containers.get(spec['name'])
+        item = {'client': spec['client'], 'name': spec['name'], 'spec': spec, 'observed': observed,
+                'reasons': []}
+        if selected is not None and spec['client'] not in selected:
+            item['action'] = 'skip'
+        elif observed is None:
+            item['action'] = 'create'
+        elif (observed.get('hash') != spec['labels'][LABEL_HASH] or observed.get('ip') != spec['ip']
+              or not observed.get('on_network')):
+            item['action'] = 'recreate'
+            item['reasons'] = _recreate_reasons(spec, observed)
+        elif observed.get('state') not in UP_STATES:
+            item['action'] = 'start'
+        else:
+            item['action'] = 'none'
+        plan.append(item)
+    return plan
+
+
+def engine_used_addresses(attached, desired_list, only=None):
+    """{ip: container name} for addresses on the network that the plan cannot take over.
+
+    attached: normalize_network()['attached']. A client's own container does not count when it
+    already has the desired ip, or when it is in ``only`` (it will be recreated, which frees its
+    old address first). Any other container (unmanaged, a skipped client's, a client no longer
+    in the inventory) holds its address.
+    """
+    selected = None if only is None else set(only)
+    own = dict((spec['name'], spec) for spec in desired_list)
+    used = {}
+    for endpoint in attached.values():
+        ip = endpoint.get('ip')
+        name = (endpoint.get('name') or '').lstrip('/')
+        if not ip:
+            continue
+        spec = own.get(name)
+        if spec is not None and (spec['ip'] == ip or selected is None or spec['client'] in selected):
+            continue
+        used[ip] = name
+    return used
+
+
+def diff_view(spec, observed, state):
+    """The per-client fields shown in diff."""
+    if spec is None:
+        return {'ip': observed.get('ip'), 'image': observed.get('image'), 'state': observed.get('state')}
+    return {'ip': spec['ip'], 'image': spec['image'], 'state': state}
+
+
+def changed_actions():
+    return ('create', 'recreate', 'start')

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Docker engine access shared by the coaxis.opt modules: argument spec, client, errors."""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+try:
+    import docker
+    from docker.errors import APIError, DockerException, NotFound
+    HAS_DOCKER = True
+    DOCKER_IMPORT_ERROR = None
+except ImportError:
+    docker = None
+    HAS_DOCKER = False
+    DOCKER_IMPORT_ERROR = traceback.format_exc()
+
+    class DockerException(Exception):  # type: ignore[no-redef]
+        """Stand-in so that except clauses stay valid without the SDK."""
+
+    class APIError(DockerException):  # type: ignore[no-redef]
+        """Stand-in."""
+
+    class NotFound(APIError):  # type: ignore[no-redef]
+        """Stand-in."""
+
+try:
+    from requests.exceptions import RequestException
+except ImportError:
+    class RequestException(Exception):  # type: ignore[no-redef]
+        """Stand-in so that except clauses stay valid without requests."""
+
+DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
+DEFAULT_TIMEOUT = 60
+
+DOCKER_COMMON_ARGS = dict(
+    docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, fallback=(env_fallback, ['DOCKER_HOST'])),
+    timeout=dict(type='int', default=DEFAULT_TIMEOUT),
+    lang=dict(type='str', default='en', choices=['en', 'fr']),
+)
+
+
+def docker_argument_spec(**specific):
+    spec = dict(DOCKER_COMMON_ARGS)
+    spec.update(specific)
+    return spec
+
+
+def check_requirements(module):
+    """fail_json with install hints when the docker SDK or netaddr is missing."""
+    if not HAS_DOCKER:
+        module.fail_json(msg=missing_required_lib('docker (Docker SDK for Python >= 7.0)'), exception=DOCKER_IMPORT_ERROR)
+    if not _ipplan.HAS_NETADDR:
+        module.fail_json(msg=missing_required_lib('netaddr'), exception=_ipplan.NETADDR_IMPORT_ERROR)
+
+
+def error_text(exc):
+    """One line out of a docker SDK / requests exception."""
+    if isinstance(exc, APIError):
+        explanation = getattr(exc, 'explanation', None)
+        if isinstance(explanation, bytes):
+            explanation = explanation.decode('utf-8', 'replace')
+        status = getattr(exc, 'status_code', None)
+        text = explanation or str(exc)
+        return '%s (HTTP %s)' % (text, status) if status else text
+    return str(exc) or exc.__class__.__name__
+
+
+def docker_error_message(exc, url, action, lang='en'):
+    """Turn an APIError / DockerException / connection error into one operator message."""
+    if isinstance(exc, APIError):
+        return msg('docker_api_error', lang, url=url, action=action, error=error_text(exc))
+    return msg('docker_unreachable', lang, url=url, error=error_text(exc))
+
+
+def docker_client(module):
+    """A docker.DockerClient on ``docker_host`` (API version negotiated), or fail_json."""
+    check_requirements(module)
+    url = module.params['docker_host']
+    try:
+        return docker.DockerClient(base_url=url, timeout=module.params['timeout'], version='auto')
+    except (DockerException, RequestException) as exc:
+        module.fail_json(msg=docker_error_message(exc, url, 'the connection', module.params['lang']),
+                         exception=traceback.format_exc())
+    return None  # not reached
+
+
+def engine_versions(client):
+    """(engine version, API version) of the engine, e.g. ('20.10.24', '1.41')."""
+    version = client.api.version()
+    return version.get('Version'), version.get('ApiVersion')
+
+
+def api_at_least(api_version, minimum):
+    def as_tuple(text):
+        return tuple(int(part) for part in str(text).split('.') if part.isdigit())
+    return as_tuple(api_version) >= as_tuple(minimum)
+
+
+def is_not_found(exc):
+    return isinstance(exc, NotFound)

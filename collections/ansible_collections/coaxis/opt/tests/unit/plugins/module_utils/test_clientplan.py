@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import (
+    LABEL_HASH,
+    config_hash,
+    desired_container,
+    engine_used_addresses,
+    index_containers,
+    plan_clients,
+)
+
+COMMON = {'network': 'opt-clients', 'image_id': 'sha256:aaa'}
+
+
+def spec(name='acme', ip='10.128.0.10', **common):
+    return desired_container({'name': name, 'ip': ip}, dict(COMMON, **common))
+
+
+def summary(s, state='running', ip=None, image=None, labels=None, network='opt-clients'):
+    """A container list entry as the engine would return it for a container made from spec s."""
+    return {
+        'Id': 'id-' + s['name'], 'Names': ['/' + s['name']], 'ImageID': image or s['image'], 'State': state,
+        'Labels': labels if labels is not None else dict(s['labels']),
+        'NetworkSettings': {'Networks': {network: {
+            'IPAMConfig': {'IPv4Address': ip or s['ip']}, 'IPAddress': (ip or s['ip']) if state == 'running' else ''}}},
+    }
+
+
+def observed(*summaries):
+    return index_containers(list(summaries), 'opt-clients')
+
+
+def test_desired_container_defaults():
+    s = spec()
+    assert s['name'] == 'opt-acme'
+    assert s['hostname'] == 'acme'
+    assert s['mounts'] == [
+        {'source': 'opt-acme-config', 'target': '/etc/mast', 'read_only': True},
+        {'source': 'opt-acme-logs', 'target': '/var/log/mast', 'read_only': False},
+    ]
+    assert s['restart_policy'] == 'unless-stopped'
+    assert s['labels']['coaxis.opt.client'] == 'acme'
+    assert s['labels']['coaxis.opt.managed-by'] == 'coaxis-opt'
+    assert s['labels'][LABEL_HASH] == config_hash(s)
+    assert len(s['labels'][LABEL_HASH]) == 64
+
+
+def test_hash_is_stable_and_sensitive():
+    assert spec()['labels'][LABEL_HASH] == spec()['labels'][LABEL_HASH]
+    assert spec(cap_add=['NET_RAW', 'CHOWN'])['labels'][LABEL_HASH] == spec(cap_add=['CHOWN', 'NET_RAW'])['labels'][LABEL_HASH]
+    assert spec()['labels'][LABEL_HASH] != spec(restart_policy='always')['labels'][LABEL_HASH]
+    assert spec()['labels'][LABEL_HASH] != spec(container_prefix='x-')['labels'][LABEL_HASH]
+
+
+def test_extra_labels_and_interface():
+    s = desired_container({'name': 'acme', 'ip': '10.128.0.10', 'interface': 'eth-coaxis', 'labels': {'b': '2'}},
+                          dict(COMMON, labels={'a': '1'}))
+    assert s['interface'] == 'eth-coaxis'
+    assert s['labels']['a'] == '1' and s['labels']['b'] == '2'
+
+
+def test_create_none_start_skip():
+    acme, globex, initech, hooli = spec('acme'), spec('globex', '10.128.0.11'), spec('initech', '10.128.0.12'), spec('hooli', '10.128.0.13')
+    plan = plan_clients([acme, globex, initech, hooli],
+                        observed(summary(globex), summary(initech, state='exited'), summary(hooli, state='exited')),
+                        only=['acme', 'globex', 'initech'])
+    assert [(p['client'], p['action']) for p in plan] == [
+        ('acme', 'create'), ('globex', 'none'), ('initech', 'start'), ('hooli', 'skip')]
+
+
+def test_only_none_means_all():
+    assert [p['action'] for p in plan_clients([spec()], {}, None)] == ['create']
+
+
+def test_recreate_ip_changed():
+    old = spec(ip='10.128.0.10')
+    plan = plan_clients([spec(ip='10.128.0.11')], observed(summary(old)))
+    assert plan[0]['action'] == 'recreate'
+    assert plan[0]['reasons'] == ['ip 10.128.0.10 -> 10.128.0.11']
+
+
+def test_recreate_image_changed():
+    old = spec(image_id='sha256:old')
+    plan = plan_clients([spec()], observed(summary(old)))
+    assert plan[0]['reasons'] == ['image changed']
+
+
+def test_recreate_settings_changed():
+    old = spec(restart_policy='always')
+    plan = plan_clients([spec()], observed(summary(old)))
+    assert plan[0]['reasons'] == ['settings changed']
+
+
+def test_recreate_all_reasons():
+    old = spec(ip='10.128.0.9', image_id='sha256:old', cap_add=['NET_ADMIN'])
+    plan = plan_clients([spec()], observed(summary(old)))
+    assert plan[0]['reasons'] == ['ip 10.128.0.9 -> 10.128.0.10', 'image changed', 'settings changed']
+
+
+def test_container_detached_from_network_is_recreated():
+    s = spec()
+    plan = plan_clients([s], observed(summary(s, network='other')))
+    assert plan[0]['action'] == 'recreate'
+
+
+def test_stopped_container_ip_from_ipam_config():
+    s = spec()
+    assert plan_clients([s], observed(summary(s, state='exited')))[0]['action'] == 'start'
+
+
+def test_engine_used_addresses():
+    acme, globex = spec('acme'), spec('globex', '10.128.0.11')
+    attached = {
+        'c1': {'name': 'opt-acme', 'ip': '10.128.0.10'},   # own, same ip
+        'c2': {'name': 'opt-globex', 'ip': '10.128.0.50'},  # own, will be recreated when in only
+        'c3': {'name': 'intruder', 'ip': '10.128.0.11'},
+        'c4': {'name': 'nothing', 'ip': None},
+    }
+    assert engine_used_addresses(attached, [acme, globex]) == {'10.128.0.11': 'intruder'}
+    assert engine_used_addresses(attached, [acme, globex], only=['acme']) == {
+        '10.128.0.50': 'opt-globex', '10.128.0.11': 'intruder'}
+
+
+def test_volume_prefix_and_mount_points():
+    s = spec(volume_prefix='devtest-', config_mount='/cfg', logs_mount='/logs')
+    assert s['mounts'] == [
+        {'source': 'devtest-acme-config', 'target': '/cfg', 'read_only': True},
+        {'source': 'devtest-acme-logs', 'target': '/logs', 'read_only': False},
+    ]
