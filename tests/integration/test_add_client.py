@@ -1,4 +1,5 @@
 """add_client.yml on the lab: what the operator sees, through the Docker API."""
+import io
 import socket
 
 import pytest
@@ -145,3 +146,26 @@ def test_interface_name_needs_a_recent_engine(fresh, inventory):
         assert run.rc != 0, run
         assert f"this engine is {version['Version']} (API {version['ApiVersion']})" in run.out, run
         assert not fresh.containers.list(all=True, filters={"name": "opt-acme"})
+
+
+def test_image_change_recreates_only_that_client_and_keeps_its_data(fresh, inventory):
+    for name in ("acme", "globex"):
+        assert inventory.playbook("add_client.yml", "-e", f"client={name}").rc == 0
+    # A new docker-opt build, offline: the same image with one more label.
+    newer, _ = fresh.images.build(fileobj=io.BytesIO(b"FROM coaxis/docker-opt:lab\nLABEL test.rebuild=1\n"),
+                                  tag="coaxis/docker-opt:test-newer", rm=True, pull=False)
+    try:
+        old = fresh.containers.get("opt-acme")
+        globex = fresh.containers.get("opt-globex").id
+        assert old.exec_run(["sh", "-c", "echo kept > /var/log/mast/marker"]).exit_code == 0
+        inventory.set_vars("group_vars", "docker_hosts", opt_image="coaxis/docker-opt:test-newer")
+        run = inventory.playbook("add_client.yml", "-e", "client=acme")
+        assert run.rc == 0 and run.changed() == 1, run
+        new = fresh.containers.get("opt-acme")
+        assert new.id != old.id and new.image.id == newer.id
+        assert container_ip(new)[0] == ACME_IP
+        assert new.exec_run(["cat", "/var/log/mast/marker"]).output == b"kept\n"
+        assert fresh.containers.get("opt-globex").id == globex
+    finally:
+        fresh.containers.get("opt-acme").remove(force=True)
+        fresh.images.remove("coaxis/docker-opt:test-newer")
