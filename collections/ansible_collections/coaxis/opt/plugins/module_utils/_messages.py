@@ -169,6 +169,8 @@ MESSAGES = {
         'en': '{count} problem(s): {errors}',
         'fr': '{count} problème(s) : {errors}',
     },
+    # --- lock (opt_lock) ----------------------------------------------------------------------
+    # --- end of lock messages ---
     # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {
         'en': '{client}: unknown client; the inventory\'s clients (group opt_clients) are: {known}',
