@@ -70,14 +70,23 @@ class Inventory:
         (self.path / "hosts.yml").write_text(yaml.safe_dump(hosts))
         self.client(name, **values)
 
-    def playbook(self, name, *args, lang=None):
+    def _command(self, name, args, lang):
         cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(self.path),
                str(ROOT / "playbooks" / name), *args]
         if lang:
             cmd += ["-e", f"opt_lang={lang}"]
         env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1",
                "ANSIBLE_FORCE_COLOR": "0"}
+        return cmd, env
+
+    def playbook(self, name, *args, lang=None):
+        cmd, env = self._command(name, args, lang)
         return Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600))
+
+    def spawn(self, name, *args, lang=None):
+        """Start a run in the background (for concurrency tests); the caller waits, bounded."""
+        cmd, env = self._command(name, args, lang)
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 @pytest.fixture(scope="session")

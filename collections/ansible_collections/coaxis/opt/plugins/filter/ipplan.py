@@ -31,8 +31,48 @@ def opt_validate_clients(clients, network, engine_used=None, lang='en'):
     return clients
 
 
+def inventory_errors(groups, hostvars, lang='en'):
+    """Every problem of the whole inventory's address plan (no engine), one message each."""
+    docker_hosts = list(groups.get('docker_hosts') or [])
+    errors = []
+    by_host = dict((host, []) for host in docker_hosts)
+    for name in groups.get('opt_clients') or []:
+        client_vars = hostvars[name]
+        host = client_vars.get('opt_docker_host')
+        if host not in by_host:
+            errors.append(msg('client_docker_host_unknown', lang, client=name, docker_host=host))
+            continue
+        spec = {'name': name}
+        if client_vars.get('opt_ip') not in (None, ''):
+            spec['ip'] = client_vars.get('opt_ip')
+        by_host[host].append(spec)
+    for host in docker_hosts:
+        host_vars = hostvars[host]
+        network = dict(host_vars.get('opt_network') or {})
+        network.setdefault('name', 'network')
+        reserved = list(host_vars.get('opt_reserved_ips') or [])
+        problems = _ipplan.validate_network(network, lang, reserved=reserved,
+                                            coaxis_lans=list(host_vars.get('opt_coaxis_lans') or []))
+        if not problems:
+            network['gateway'] = network.get('gateway') or _ipplan.default_gateway(network['subnet'])
+            problems = _ipplan.plan_addresses(network, by_host[host], (), lang, reserved=reserved)['errors']
+        errors.extend('%s: %s' % (host, problem) for problem in problems)
+    return errors, len(docker_hosts), sum(len(clients) for clients in by_host.values())
+
+
+def opt_validate_inventory(groups, hostvars, lang='en'):
+    """Check the address plan of every Docker host of the inventory; a summary line when valid."""
+    if not _ipplan.HAS_NETADDR:
+        raise AnsibleFilterError('opt_validate_inventory: the netaddr Python library is required')
+    errors, hosts, clients = inventory_errors(groups, hostvars, lang)
+    if errors:
+        raise AnsibleFilterError(msg('filter_failed', lang, filter='opt_validate_inventory', count=len(errors),
+                                     errors='; '.join(errors)))
+    return msg('inventory_plan_valid', lang, hosts=hosts, clients=clients)
+
+
 class FilterModule:
     """coaxis.opt IP plan filters."""
 
     def filters(self):
-        return {'opt_validate_clients': opt_validate_clients}
+        return {'opt_validate_clients': opt_validate_clients, 'opt_validate_inventory': opt_validate_inventory}

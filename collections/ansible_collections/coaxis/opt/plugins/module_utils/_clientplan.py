@@ -17,6 +17,8 @@ import json
 LABEL_CLIENT = 'coaxis.opt.client'
 LABEL_MANAGED_BY = 'coaxis.opt.managed-by'
 LABEL_HASH = 'coaxis.opt.config-hash'
+# The address a client holds, read back to keep an allocated address on later runs.
+LABEL_IP = 'coaxis.opt.ip'
 MANAGED_BY = 'coaxis-opt'
 MANAGED_FILTER = '%s=%s' % (LABEL_MANAGED_BY, MANAGED_BY)
 
@@ -68,6 +70,7 @@ def desired_container(client, common):
     labels.update(client.get('labels') or {})
     labels[LABEL_CLIENT] = name
     labels[LABEL_MANAGED_BY] = MANAGED_BY
+    labels[LABEL_IP] = client['ip']
     spec = {
         'client': name,
         'name': '%s%s' % (settings['container_prefix'], name),
@@ -109,6 +112,24 @@ def normalize_container(summary, network):
     }
 
 
+def network_endpoints(summaries, network):
+    """The addresses held on ``network`` by the listed containers (any, running or stopped).
+
+    summaries: a container list filtered on the network. A managed container's address is its
+    label (what coaxis.opt gave it), else its static IPAM address, else its current address.
+    Returns [dict(container, client (None when not managed), ip)].
+    """
+    endpoints = []
+    for summary in summaries:
+        container = normalize_container(summary, network)
+        managed = container['labels'].get(LABEL_MANAGED_BY) == MANAGED_BY
+        ip = (container['labels'].get(LABEL_IP) if managed else None) or container['ip']
+        if ip:
+            endpoints.append(dict(container=container['name'], client=container['client'] if managed else None,
+                                  ip=ip))
+    return endpoints
+
+
 def index_containers(summaries, network):
     """{container name: normalized} from the container list."""
     observed = {}
@@ -129,6 +150,7 @@ def _recreate_reasons(spec, observed):
     as_observed = dict(spec)
     as_observed['labels'] = dict(spec['labels'])
     as_observed['ip'] = observed.get('ip')
+    as_observed['labels'][LABEL_IP] = observed.get('ip')
     as_observed['image'] = observed.get('image')
     if config_hash(as_observed) != observed.get('hash'):
         reasons.append('settings changed')

@@ -76,8 +76,13 @@ def prefix_length(subnet):
     return netaddr.IPNetwork(subnet).prefixlen
 
 
-def validate_network(network, lang='en'):
-    """Check a desired network: dict(name, subnet, gateway=None, ip_range=None, bridge_name=None)."""
+def validate_network(network, lang='en', reserved=None, coaxis_lans=None, other_networks=None):
+    """Check a desired network: dict(name, subnet, gateway=None, ip_range=None, bridge_name=None).
+
+    reserved: addresses of the plan no client may take (opt_reserved_ips), checked to be inside
+    the subnet. coaxis_lans: CIDRs of the Coaxis LAN(s) the subnet must not overlap.
+    other_networks: {name: subnet} of the engine's other networks, which it must not overlap.
+    """
     errors = []
     name = network.get('name')
     subnet_text = network.get('subnet')
@@ -112,10 +117,47 @@ def validate_network(network, lang='en'):
     bridge_name = network.get('bridge_name')
     if bridge_name is not None and not valid_ifname(bridge_name):
         errors.append(msg('net_bridge_name_invalid', lang, network=name, bridge_name=bridge_name))
+
+    for ip_text in reserved or []:
+        ip = parse_ipv4(ip_text)
+        if ip is None:
+            errors.append(msg('net_reserved_invalid', lang, network=name, ip=ip_text))
+        elif subnet is not None and ip not in subnet:
+            errors.append(msg('net_reserved_outside', lang, network=name, ip=ip_text, subnet=subnet_text))
+    if subnet is not None:
+        for lan_text in coaxis_lans or []:
+            lan = parse_ipv4_network(lan_text, min_prefix=0, max_prefix=32)
+            if lan is None:
+                errors.append(msg('net_subnet_invalid', lang, network='opt_coaxis_lans', subnet=lan_text))
+            elif _overlaps(subnet, lan):
+                errors.append(msg('net_overlap_coaxis', lang, network=name, subnet=subnet_text, other=lan_text))
+        for other, other_text in sorted((other_networks or {}).items()):
+            other_net = parse_ipv4_network(other_text or '', min_prefix=0, max_prefix=32)
+            if other != name and other_net is not None and _overlaps(subnet, other_net):
+                errors.append(msg('net_overlap_engine', lang, network=name, subnet=subnet_text, other=other,
+                                  other_subnet=other_text))
     return errors
 
 
-def validate_clients(network, clients, engine_used=None, lang='en'):
+def _overlaps(one, other):
+    return one.first <= other.last and other.first <= one.last
+
+
+def address_pool(network, reserved=()):
+    """The addresses clients may hold: ip_range (or the subnet) minus the network, broadcast and
+    gateway addresses and the reserved ones, as a netaddr.IPSet. ``network`` is assumed valid."""
+    subnet = netaddr.IPNetwork(network['subnet'])
+    pool = netaddr.IPSet([network.get('ip_range') or subnet]) & netaddr.IPSet([subnet])
+    excluded = [subnet.network, subnet.broadcast, network.get('gateway') or default_gateway(network['subnet'])]
+    excluded += [ip for ip in (parse_ipv4(r) for r in reserved or []) if ip is not None]
+    return pool - netaddr.IPSet(excluded)
+
+
+def _pool_text(network):
+    return network.get('ip_range') or network['subnet']
+
+
+def validate_clients(network, clients, engine_used=None, lang='en', reserved=None, allow_missing=False):
     """Check every client's name and address against ``network`` and the live engine.
 
     network: dict(name, subnet, gateway=None (first host), ip_range=None), assumed valid
@@ -124,6 +166,8 @@ def validate_clients(network, clients, engine_used=None, lang='en'):
       about to change, so that duplicates are caught across the inventory.
     engine_used: {ip: container_name} for addresses held on the engine by containers that are
       not the container of the client with that ip (the caller leaves out the clients' own).
+    reserved: addresses of the plan no client may take.
+    allow_missing: a client without an ip is fine (it gets one from allocate()).
     Returns a list of messages, one per problem, all problems of all clients.
     """
     errors = []
@@ -135,6 +179,7 @@ def validate_clients(network, clients, engine_used=None, lang='en'):
     ip_range_text = network.get('ip_range')
     ip_range = netaddr.IPNetwork(ip_range_text) if ip_range_text else None
 
+    reserved_set = set(reserved or [])
     counts = {}
     for client in clients:
         counts[client.get('name')] = counts.get(client.get('name'), 0) + 1
@@ -152,7 +197,8 @@ def validate_clients(network, clients, engine_used=None, lang='en'):
 
         ip_text = client.get('ip')
         if ip_text in (None, ''):
-            errors.append(msg('ip_missing', lang, client=shown))
+            if not allow_missing:
+                errors.append(msg('ip_missing', lang, client=shown))
             continue
         ip = parse_ipv4(ip_text)
         if ip is None:
@@ -167,6 +213,8 @@ def validate_clients(network, clients, engine_used=None, lang='en'):
                 errors.append(msg('ip_broadcast_address', lang, client=shown, ip=ip_text, subnet=subnet_text))
             elif ip == gateway:
                 errors.append(msg('ip_gateway', lang, client=shown, ip=ip_text, subnet=subnet_text))
+            elif ip_text in reserved_set:
+                errors.append(msg('ip_reserved', lang, client=shown, ip=ip_text, network=network.get('name')))
             if ip_range is not None and ip not in ip_range:
                 errors.append(msg('ip_outside_range', lang, client=shown, ip=ip_text, ip_range=ip_range_text,
                                   subnet=subnet_text))
@@ -182,3 +230,94 @@ def validate_clients(network, clients, engine_used=None, lang='en'):
         if interface is not None and not valid_ifname(interface):
             errors.append(msg('interface_invalid', lang, client=shown, interface=interface))
     return errors
+
+
+def allocate(network, wanted, taken_by, reserved=(), sticky=None):
+    """Addresses for the clients of ``wanted`` (names without an ip), deterministically.
+
+    taken_by(ip_text, name) -> bool: whether someone other than client ``name`` holds the address.
+    sticky: {name: ip} the address a client's existing container has; it is kept when still in
+    the pool and held by nobody else. The others get the lowest free addresses, in name order.
+    Returns ({name: ip}, [names left without an address: the pool is exhausted]).
+    """
+    pool = address_pool(network, reserved)
+    sticky = sticky or {}
+    given = {}
+    for name in sorted(wanted):
+        ip_text = sticky.get(name)
+        ip = parse_ipv4(ip_text) if ip_text else None
+        if ip is not None and ip in pool and not taken_by(ip_text, name) and ip_text not in given.values():
+            given[name] = ip_text
+    claimed = set(given.values())
+    left = [name for name in sorted(wanted) if name not in given]
+    candidates = _lowest_first(pool)
+    for name in list(left):
+        for ip in candidates:
+            ip_text = str(ip)
+            if ip_text not in claimed and not taken_by(ip_text, name):
+                given[name] = ip_text
+                claimed.add(ip_text)
+                left.remove(name)
+                break
+        else:
+            break
+    return given, left
+
+
+def _lowest_first(pool):
+    for cidr in pool.iter_cidrs():
+        yield from cidr
+
+
+def plan_addresses(network, clients, endpoints=(), lang='en', reserved=(), only=None):
+    """The address plan of one network: validate every client, allocate the missing addresses.
+
+    network: dict(name, subnet, gateway=None, ip_range=None), assumed valid (validate_network).
+    clients: [dict(name, ip=None, ...)] every client of the network in the inventory, whatever
+      subset the run converges.
+    endpoints: [dict(container, client=None, ip)] the addresses live on the engine's network
+      (managed containers carry their client's name, others None), stopped containers included.
+    only: the clients converged in this run (None: all); a container of one of them that is
+      about to move to another address frees its old one.
+    Returns dict(clients=[copies with 'ip' set], allocated=[dict(client, ip, kept)], errors=[...]).
+    """
+    selected = None if only is None else set(only)
+    desired = dict((c.get('name'), c.get('ip') or None) for c in clients)
+
+    def moving(endpoint):
+        owner = endpoint.get('client')
+        return (owner in desired and desired[owner] is not None and desired[owner] != endpoint['ip']
+                and (selected is None or owner in selected))
+
+    holders = {}  # ip -> endpoint holding it that the plan cannot take over
+    for endpoint in endpoints:
+        if endpoint.get('ip') and not moving(endpoint):
+            holders.setdefault(endpoint['ip'], endpoint)
+    engine_used = dict((ip, e['container']) for ip, e in holders.items()
+                       if not (e.get('client') and desired.get(e['client']) == ip))
+    errors = validate_clients(network, clients, engine_used, lang, reserved=reserved, allow_missing=True)
+
+    pool = address_pool(network, reserved)
+    if len(clients) > pool.size:
+        errors.append(msg('net_too_small', lang, network=network.get('name'), pool=_pool_text(network),
+                          free=pool.size, count=len(clients)))
+    pinned = dict((ip, name) for name, ip in desired.items() if ip)
+
+    def taken_by(ip_text, name):
+        holder = holders.get(ip_text)
+        return (pinned.get(ip_text, name) != name
+                or (holder is not None and holder.get('client') != name))
+
+    wanted = [name for name, ip in desired.items() if not ip and valid_client_name(name)]
+    sticky = dict((e['client'], e['ip']) for e in endpoints if e.get('client') in wanted and e.get('ip'))
+    given, left = allocate(network, wanted, taken_by, reserved, sticky)
+    errors += [msg('ip_pool_exhausted', lang, client=name, pool=_pool_text(network), count=len(wanted))
+               for name in left]
+    planned = []
+    for client in clients:
+        entry = dict(client)
+        if not entry.get('ip') and entry.get('name') in given:
+            entry['ip'] = given[entry['name']]
+        planned.append(entry)
+    allocated = [dict(client=name, ip=ip, kept=sticky.get(name) == ip) for name, ip in sorted(given.items())]
+    return dict(clients=planned, allocated=allocated, errors=errors)

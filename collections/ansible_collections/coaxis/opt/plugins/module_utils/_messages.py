@@ -89,6 +89,30 @@ MESSAGES = {
         'en': 'only: unknown client {client} (not in clients)',
         'fr': 'only : client inconnu {client} (absent de clients)',
     },
+    'ip_reserved': {
+        'en': '{client}: {ip} is reserved in the plan of {network} (opt_reserved_ips)',
+        'fr': '{client} : {ip} est réservée dans le plan de {network} (opt_reserved_ips)',
+    },
+    'ip_pool_exhausted': {
+        'en': '{client}: no free address left in {pool} to allocate ({count} client(s) without an ip)',
+        'fr': '{client} : plus aucune adresse libre dans {pool} à attribuer ({count} client(s) sans ip)',
+    },
+    'ip_allocated': {
+        'en': '{client}: no ip in the inventory, allocated {ip}; pin it with opt_ip: {ip} in its host_vars',
+        'fr': "{client} : pas d'ip dans l'inventaire, {ip} attribuée ; fixez-la avec opt_ip: {ip} dans ses host_vars",
+    },
+    'ip_kept': {
+        'en': '{client}: no ip in the inventory, keeps {ip} (its running container); pin it with opt_ip: {ip} in its host_vars',
+        'fr': "{client} : pas d'ip dans l'inventaire, garde {ip} (son conteneur actuel) ; fixez-la avec opt_ip: {ip} dans ses host_vars",
+    },
+    'client_docker_host_unknown': {
+        'en': '{client}: opt_docker_host {docker_host} is not a member of the docker_hosts group',
+        'fr': "{client} : opt_docker_host {docker_host} n'est pas membre du groupe docker_hosts",
+    },
+    'client_name_clash_fleet': {
+        'en': '{client}: the client name is used on several Docker hosts ({hosts})',
+        'fr': '{client} : le nom de client est utilisé sur plusieurs hôtes Docker ({hosts})',
+    },
     # --- network --------------------------------------------------------------------------
     'net_subnet_invalid': {
         'en': 'network {network}: subnet {subnet} is not a valid IPv4 network (a.b.c.d/n, n from 8 to 30)',
@@ -127,6 +151,26 @@ MESSAGES = {
     'net_name_invalid': {
         'en': "invalid network name {network}: use letters, digits, '-', '_' or '.', starting with a letter or digit",
         'fr': "nom de réseau {network} invalide : lettres, chiffres, '-', '_' ou '.', en commençant par une lettre ou un chiffre",
+    },
+    'net_reserved_invalid': {
+        'en': 'network {network}: reserved address {ip} is not a valid IPv4 address',
+        'fr': "réseau {network} : l'adresse réservée {ip} n'est pas une adresse IPv4 valide",
+    },
+    'net_reserved_outside': {
+        'en': 'network {network}: reserved address {ip} is outside the subnet {subnet}',
+        'fr': "réseau {network} : l'adresse réservée {ip} est hors du sous-réseau {subnet}",
+    },
+    'net_overlap_coaxis': {
+        'en': 'network {network}: subnet {subnet} overlaps the Coaxis LAN {other}',
+        'fr': 'réseau {network} : le sous-réseau {subnet} chevauche le LAN Coaxis {other}',
+    },
+    'net_overlap_engine': {
+        'en': 'network {network}: subnet {subnet} overlaps the network {other} ({other_subnet}) of the engine',
+        'fr': 'réseau {network} : le sous-réseau {subnet} chevauche le réseau {other} ({other_subnet}) du moteur',
+    },
+    'net_too_small': {
+        'en': 'network {network}: {pool} has {free} usable address(es) for {count} client(s); use a shorter prefix',
+        'fr': 'réseau {network} : {pool} offre {free} adresse(s) utilisable(s) pour {count} client(s) ; prenez un préfixe plus court',
     },
     'net_difference': {
         'en': '{field}: engine {before}, inventory {after}',
@@ -170,11 +214,46 @@ MESSAGES = {
         'fr': '{count} problème(s) : {errors}',
     },
     # --- lock (opt_lock) ----------------------------------------------------------------------
+    'lock_name_invalid': {
+        'en': "invalid lock name {name}: use 1 to 64 characters, letters, digits, '_', '.' or '-', "
+              'starting with a letter or digit',
+        'fr': "nom de verrou {name} invalide : 1 à 64 caractères, lettres, chiffres, '_', '.' ou '-', "
+              'en commençant par une lettre ou un chiffre',
+    },
+    'lock_timeout_invalid': {
+        'en': 'lock timeout {timeout} is invalid: use a whole number of seconds, 0 or more',
+        'fr': "le délai d'attente du verrou {timeout} est invalide : un nombre entier de secondes, 0 ou plus",
+    },
+    'lock_ttl_invalid': {
+        'en': 'lock ttl {ttl} is invalid: use a whole number of seconds, 1 or more',
+        'fr': 'la durée de vie du verrou {ttl} est invalide : un nombre entier de secondes, 1 ou plus',
+    },
+    'lock_busy': {
+        'en': 'lock {path} is held by "{owner}" since {since} (stale after {ttl} s); gave up after '
+              'waiting {waited} s. If its holder is dead, break it by hand on the Docker host: '
+              'rm -rf {path}',
+        'fr': 'le verrou {path} est tenu par « {owner} » depuis {since} (périmé après {ttl} s) ; abandon '
+              'après {waited} s d\'attente. Si son détenteur est mort, cassez-le à la main sur l\'hôte '
+              'Docker : rm -rf {path}',
+    },
+    'lock_not_owner': {
+        'en': 'lock {path} is held by "{owner}" since {since}, not by this run (token mismatch): left in place',
+        'fr': 'le verrou {path} est tenu par « {owner} » depuis {since}, pas par cette exécution (jeton '
+              'différent) : laissé en place',
+    },
+    'lock_io_error': {
+        'en': 'lock {path}: {error}',
+        'fr': 'verrou {path} : {error}',
+    },
     # --- end of lock messages ---
     # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {
         'en': '{client}: unknown client; the inventory\'s clients (group opt_clients) are: {known}',
         'fr': '{client} : client inconnu ; les clients de l\'inventaire (groupe opt_clients) sont : {known}',
+    },
+    'inventory_plan_valid': {
+        'en': 'address plan checked: {hosts} Docker host(s), {clients} client(s), no problem',
+        'fr': "plan d'adressage vérifié : {hosts} hôte(s) Docker, {clients} client(s), aucun problème",
     },
     'client_summary': {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',

@@ -61,6 +61,18 @@ def normalize_network(inspect):
     }
 
 
+def engine_subnets(network_list):
+    """{name: first IPv4 subnet} of the engine's networks (from the network list)."""
+    subnets = {}
+    for network in network_list:
+        for config in (network.get('IPAM') or {}).get('Config') or []:
+            subnet = config.get('Subnet') or ''
+            if '.' in subnet and ':' not in subnet:
+                subnets[network.get('Name')] = subnet
+                break
+    return subnets
+
+
 def desired_network(params, gateway):
     """The desired dict from module parameters (gateway already defaulted)."""
     labels = dict(params.get('labels') or {})

@@ -1,0 +1,224 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: opt_ipplan
+short_description: Check and complete the address plan of a Docker host's clients (Coaxis OPT)
+version_added: 0.1.0
+description:
+  - Reads the engine (its networks, and every container on the client network, managed by
+    coaxis.opt or not, running or stopped) and checks the whole plan of the Docker host before
+    anything changes. It never changes anything.
+  - Refused, with one message per problem naming the client, the address and the reason, in
+    English or French; an invalid subnet, gateway, O(network.ip_range) or reserved address; a
+    subnet overlapping the Coaxis LAN (O(coaxis_lans)) or another network of the engine; a
+    prefix too small for the clients declared; an unsafe client name; an address that is not
+    IPv4, outside the subnet or the ip_range, the network, broadcast or gateway address, reserved
+    (O(reserved)), another client's, or held by a container on the engine that is not the client's.
+  - A client without an address gets one; the address of its existing container when it still
+    fits (so an allocated address stays the same on every run), else the lowest free address of
+    the ip_range (or the subnet). The result lists these allocations so that the operator can pin them.
+  - Take a lock around this module and the ones that apply the plan (M(coaxis.opt.opt_lock)) so
+    that two runs against one Docker host never hand out the same address.
+extends_documentation_fragment:
+  - coaxis.opt.docker
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; check mode changes nothing either.
+  diff_mode:
+    support: none
+    description: Nothing to diff; the planned addresses are in RV(clients) and RV(allocated).
+options:
+  network:
+    description: The client network as the inventory declares it.
+    type: dict
+    required: true
+    suboptions:
+      name:
+        description: Docker network name.
+        type: str
+        required: true
+      subnet:
+        description: IPv4 subnet in CIDR form.
+        type: str
+        required: true
+      gateway:
+        description: Gateway address; the first host of the subnet by default.
+        type: str
+      ip_range:
+        description: Part of the subnet that clients take their addresses from.
+        type: str
+      bridge_name:
+        description: Bridge interface name (checked, not used).
+        type: str
+      interface_prefix:
+        description: Container interface prefix (not used here).
+        type: str
+  clients:
+    description:
+      - Every client of the Docker host in the inventory, whatever subset this run converges.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: Client name.
+        type: str
+        required: true
+      ip:
+        description: Static IPv4 address; allocated when missing.
+        type: str
+      interface:
+        description: Interface name inside the container.
+        type: str
+  only:
+    description:
+      - The clients this run converges (all when not set). Their containers free their old
+        address when they move to another one.
+    type: list
+    elements: str
+  reserved:
+    description: Addresses of the subnet no client may take (firewall, edge proxy, ...).
+    type: list
+    elements: str
+    default: []
+  coaxis_lans:
+    description: CIDRs of the Coaxis LAN(s), which the client subnet must not overlap.
+    type: list
+    elements: str
+    default: []
+author:
+  - Coaxis OPT team (@coaxis)
+"""
+
+EXAMPLES = r"""
+- name: Check the plan and allocate the missing addresses
+  coaxis.opt.opt_ipplan:
+    docker_host: unix:///var/run/docker.sock
+    network:
+      name: opt-clients
+      subnet: 10.128.0.0/16
+      gateway: 10.128.0.1
+    clients:
+      - name: acme
+        ip: 10.128.0.10
+      - name: globex
+    reserved: [10.128.0.2]
+    coaxis_lans: [192.168.2.0/24]
+  register: plan
+
+- name: Converge with the planned addresses
+  coaxis.opt.opt_client:
+    network: opt-clients
+    image: coaxis/docker-opt:latest
+    clients: "{{ plan.clients }}"
+"""
+
+RETURN = r"""
+clients:
+  description: The clients, in input order, each with its address (given or allocated).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"name": "acme", "ip": "10.128.0.10"}, {"name": "globex", "ip": "10.128.0.3"}]
+allocated:
+  description: The clients that have no address in the inventory, with the one they get and
+    whether it is the address their container already has (kept).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"client": "globex", "ip": "10.128.0.3", "kept": false}]
+messages:
+  description: One line per allocation for the operator, with the hint to pin the address.
+  returned: success
+  type: list
+  elements: str
+errors:
+  description: Every problem found, when the plan is refused.
+  returned: failure
+  type: list
+  elements: str
+"""
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _netplan
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+NETWORK_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    subnet=dict(type='str', required=True),
+    gateway=dict(type='str'),
+    ip_range=dict(type='str'),
+    bridge_name=dict(type='str'),
+    interface_prefix=dict(type='str'),
+)
+CLIENT_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    ip=dict(type='str'),
+    interface=dict(type='str'),
+)
+
+
+def read_engine(client, network_name):
+    """Two calls: the engine's networks, and every container on the client network."""
+    subnets = _netplan.engine_subnets(client.api.networks())
+    endpoints = []
+    if network_name in subnets:
+        summaries = client.api.containers(all=True, filters={'network': network_name})
+        endpoints = _clientplan.network_endpoints(summaries, network_name)
+    return subnets, endpoints
+
+
+def main():
+    module = AnsibleModule(argument_spec=_docker.docker_argument_spec(
+        network=dict(type='dict', required=True, options=NETWORK_OPTIONS),
+        clients=dict(type='list', elements='dict', required=True, options=CLIENT_OPTIONS),
+        only=dict(type='list', elements='str'),
+        reserved=dict(type='list', elements='str', default=[]),
+        coaxis_lans=dict(type='list', elements='str', default=[]),
+    ), supports_check_mode=True)
+    params = module.params
+    lang = params['lang']
+    _docker.check_requirements(module)
+    network = dict(params['network'])
+    clients = [dict((k, v) for k, v in c.items() if v is not None) for c in params['clients']]
+
+    client = _docker.docker_client(module)
+    try:
+        subnets, endpoints = read_engine(client, network['name'])
+    except (_docker.DockerException, _docker.RequestException) as exc:
+        module.fail_json(msg=_docker.docker_error_message(exc, params['docker_host'], 'the engine read', lang),
+                         exception=traceback.format_exc())
+
+    errors = _ipplan.validate_network(network, lang, reserved=params['reserved'],
+                                      coaxis_lans=params['coaxis_lans'], other_networks=subnets)
+    plan = None
+    if not errors:
+        network['gateway'] = network.get('gateway') or _ipplan.default_gateway(network['subnet'])
+        plan = _ipplan.plan_addresses(network, clients, endpoints, lang, reserved=params['reserved'],
+                                      only=params['only'])
+        errors = plan['errors']
+    if errors:
+        module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+                         errors=errors, changed=False)
+
+    # Only the clients this run converges get their address now; the others' are provisional.
+    shown = [item for item in plan['allocated'] if params['only'] is None or item['client'] in params['only']]
+    messages = [msg('ip_kept' if item['kept'] else 'ip_allocated', lang, client=item['client'], ip=item['ip'])
+                for item in shown]
+    for line in messages:
+        module.warn(line)
+    module.exit_json(changed=False, clients=plan['clients'], allocated=plan['allocated'], messages=messages)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,218 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: opt_lock
+short_description: A named lock on the Docker host around plan and apply (Coaxis OPT)
+version_added: 0.1.0
+description:
+  - Takes or releases a lock on the managed host, so that two playbook runs against one Docker
+    host never plan and apply client addresses at the same time.
+  - The lock is the directory C(<lock_dir>/<name>.lock), created atomically, holding C(owner.json)
+    (token, owner text, controller address, creation time, ttl).
+  - O(state=acquired) waits at most O(timeout) seconds, then fails naming the holder, since when,
+    and how to break the lock by hand. A lock older than its ttl is stale and is broken.
+  - O(state=released) removes the lock only when O(token) is the holder's; a lock of someone
+    else is left in place with a warning, a missing lock or an omitted O(token) is fine.
+  - The module never reports a change. The lock is coordination that the run restores before it
+    ends, so a second run of the same playbook still reports C(changed=0).
+attributes:
+  check_mode:
+    support: full
+    description:
+      - In check mode the lock is still taken and released, because a check run reads the Docker
+        engine too and must not read it in the middle of another run's changes.
+  diff_mode:
+    support: none
+    description: Nothing to diff, the lock is not a managed resource.
+options:
+  name:
+    description:
+      - Name of the lock, 1 to 64 letters, digits, C(_), C(.) or C(-), starting with a letter or digit.
+    type: str
+    required: true
+  state:
+    description:
+      - V(acquired) takes the lock, waiting for it if needed.
+      - V(released) gives back the lock taken with O(token).
+    type: str
+    default: acquired
+    choices: [acquired, released]
+  timeout:
+    description:
+      - Seconds to wait for the lock with O(state=acquired). V(0) tries once.
+    type: int
+    default: 120
+  ttl:
+    description:
+      - Seconds after which the lock taken by this task counts as stale and may be broken by another run.
+      - Also the age after which a lock without a readable C(owner.json) counts as stale.
+    type: int
+    default: 1800
+  owner:
+    description:
+      - Free text stored with the lock and shown to whoever waits for it.
+    type: str
+    default: ansible
+  token:
+    description:
+      - With O(state=released), the RV(token) returned when the lock was acquired.
+      - When omitted, releasing does nothing.
+    type: str
+  lock_dir:
+    description:
+      - Directory of the locks on the managed host, created with mode C(0700) if missing.
+    type: path
+    default: /run/coaxis-opt/locks
+  lang:
+    description:
+      - Language of the operator-facing messages.
+    type: str
+    default: en
+    choices: [en, fr]
+notes:
+  - To break a lock by hand, remove its directory on the Docker host, for example
+    C(rm -rf /run/coaxis-opt/locks/opt-clients.lock).
+author:
+  - Coaxis OPT team (@coaxis)
+"""
+
+EXAMPLES = r"""
+- name: Plan and apply under the Docker host's lock
+  block:
+    - name: Take the Docker host's lock
+      coaxis.opt.opt_lock:
+        name: opt-clients
+        state: acquired
+        timeout: 120
+        ttl: 1800
+        owner: add_client acme
+      register: add_client_lock
+
+    - name: Plan and apply
+      ansible.builtin.debug:
+        msg: "plan and apply here"
+  always:
+    - name: Release the Docker host's lock
+      coaxis.opt.opt_lock:
+        name: opt-clients
+        state: released
+        token: "{{ add_client_lock.token | default(omit) }}"
+"""
+
+RETURN = r"""
+token:
+  description: Token of the lock taken, to give back with O(state=released).
+  returned: state is acquired and success
+  type: str
+  sample: 3f2b8c1e9a4d4b7c8e0f1a2b3c4d5e6f
+path:
+  description:
+    - Path of the lock directory.
+    - As for any module result with a C(path), Ansible adds the directory's C(uid), C(gid), C(owner),
+      C(group), C(mode), C(state) and C(size) while it exists; the holder's owner text is in RV(holder.owner).
+  returned: always
+  type: str
+  sample: /run/coaxis-opt/locks/opt-clients.lock
+waited:
+  description: Seconds spent waiting for the lock (V(0) when released).
+  returned: always
+  type: float
+  sample: 0.0
+broke_stale:
+  description: Whether a stale lock was broken to take this one.
+  returned: always
+  type: bool
+holder:
+  description:
+    - Who holds the lock, when it could not be taken in time or could not be released with O(token).
+    - Its token is never returned.
+  returned: when the lock is held by someone else
+  type: dict
+  contains:
+    owner:
+      description: Owner text of the holder.
+      type: str
+    controller:
+      description: Address of the controller that took the lock, when known.
+      type: str
+    created_at:
+      description: When the lock was taken, in seconds since the epoch.
+      type: float
+    since:
+      description: When the lock was taken, ISO 8601 local time.
+      type: str
+      sample: "2025-03-01T10:04:05+01:00"
+    ttl:
+      description: Seconds after which the lock is stale.
+      type: int
+    age:
+      description: Age of the lock in seconds.
+      type: float
+"""
+
+import os
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _lock
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+
+def build_module():
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='acquired', choices=['acquired', 'released']),
+        timeout=dict(type='int', default=120),
+        ttl=dict(type='int', default=1800),
+        owner=dict(type='str', default='ansible'),
+        token=dict(type='str', no_log=False),
+        lock_dir=dict(type='path', default=_lock.DEFAULT_LOCK_DIR),
+        lang=dict(type='str', default='en', choices=['en', 'fr']),
+    )
+    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+
+def controller_address():
+    """The controller's address as the managed host sees it (SSH_CLIENT), None when local."""
+    return (os.environ.get('SSH_CLIENT') or '').split(' ')[0] or None
+
+
+def main():
+    module = build_module()
+    params = module.params
+    lang = params['lang']
+    errors = _lock.validate(params, lang)
+    if errors:
+        module.fail_json(msg='; '.join(errors), errors=errors)
+
+    lock_dir, name = params['lock_dir'], params['name']
+    path = _lock.lock_path(lock_dir, name)
+    result = dict(changed=False, path=path, waited=0.0, broke_stale=False)
+    try:
+        if params['state'] == 'acquired':
+            result.update(_lock.acquire(lock_dir, name, params['owner'], params['ttl'], params['timeout'],
+                                        controller=controller_address()))
+        else:
+            outcome = _lock.release(lock_dir, name, params['token'])
+            if outcome['status'] == 'not_owner':
+                holder = outcome['holder']
+                module.warn(msg('lock_not_owner', lang, path=path, owner=holder['owner'], since=holder['since']))
+                result['holder'] = _lock.public_holder(holder)
+    except _lock.LockBusy as exc:
+        result.update(waited=round(exc.waited, 2), holder=_lock.public_holder(exc.holder))
+        module.fail_json(msg=_lock.busy_message(exc, lang), **result)
+    except OSError as exc:
+        module.fail_json(msg=msg('lock_io_error', lang, path=path, error=str(exc)),
+                         exception=traceback.format_exc(), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
