@@ -60,19 +60,15 @@ def inventory_errors(groups, hostvars, lang='en'):
     return errors, len(docker_hosts), sum(len(clients) for clients in by_host.values())
 
 
-def opt_validate_inventory(groups, hostvars, lang='en'):
-    """Check the address plan of every Docker host of the inventory; a summary line when valid."""
+def opt_inventory_errors(groups, hostvars, lang='en'):
+    """Every problem of the whole inventory's address plan, one message each (empty: valid)."""
     if not _ipplan.HAS_NETADDR:
-        raise AnsibleFilterError('opt_validate_inventory: the netaddr Python library is required')
-    errors, hosts, clients = inventory_errors(groups, hostvars, lang)
-    if errors:
-        raise AnsibleFilterError(msg('filter_failed', lang, filter='opt_validate_inventory', count=len(errors),
-                                     errors='; '.join(errors)))
-    return msg('inventory_plan_valid', lang, hosts=hosts, clients=clients)
+        raise AnsibleFilterError('opt_inventory_errors: the netaddr Python library is required')
+    return inventory_errors(groups, hostvars, lang)[0]
 
 
 class FilterModule:
     """coaxis.opt IP plan filters."""
 
     def filters(self):
-        return {'opt_validate_clients': opt_validate_clients, 'opt_validate_inventory': opt_validate_inventory}
+        return {'opt_validate_clients': opt_validate_clients, 'opt_inventory_errors': opt_inventory_errors}

@@ -34,16 +34,16 @@ _DOTTED_QUAD_RE = re.compile(r'^\d{1,3}(?:\.\d{1,3}){3}$')
 
 
 def valid_client_name(name):
-    return isinstance(name, str) and bool(CLIENT_NAME_RE.match(name))
+    return isinstance(name, str) and bool(CLIENT_NAME_RE.fullmatch(name))
 
 
 def valid_ifname(name):
-    return isinstance(name, str) and bool(IFNAME_RE.match(name)) and name not in ('.', '..')
+    return isinstance(name, str) and bool(IFNAME_RE.fullmatch(name)) and name not in ('.', '..')
 
 
 def parse_ipv4(value):
     """Return a netaddr.IPAddress for a canonical dotted quad, else None (no leading zeros, no short forms)."""
-    if not isinstance(value, str) or not _DOTTED_QUAD_RE.match(value):
+    if not isinstance(value, str) or not _DOTTED_QUAD_RE.fullmatch(value):
         return None
     try:
         address = netaddr.IPAddress(value, version=4)
@@ -86,7 +86,7 @@ def validate_network(network, lang='en', reserved=None, coaxis_lans=None, other_
     errors = []
     name = network.get('name')
     subnet_text = network.get('subnet')
-    if not isinstance(name, str) or not DOCKER_NAME_RE.match(name):
+    if not isinstance(name, str) or not DOCKER_NAME_RE.fullmatch(name):
         errors.append(msg('net_name_invalid', lang, network=name))
     subnet = parse_ipv4_network(subnet_text)
     if subnet is None:
@@ -128,7 +128,7 @@ def validate_network(network, lang='en', reserved=None, coaxis_lans=None, other_
         for lan_text in coaxis_lans or []:
             lan = parse_ipv4_network(lan_text, min_prefix=0, max_prefix=32)
             if lan is None:
-                errors.append(msg('net_subnet_invalid', lang, network='opt_coaxis_lans', subnet=lan_text))
+                errors.append(msg('net_coaxis_lan_invalid', lang, network=name, lan=lan_text))
             elif _overlaps(subnet, lan):
                 errors.append(msg('net_overlap_coaxis', lang, network=name, subnet=subnet_text, other=lan_text))
         for other, other_text in sorted((other_networks or {}).items()):
@@ -309,7 +309,11 @@ def plan_addresses(network, clients, endpoints=(), lang='en', reserved=(), only=
                 or (holder is not None and holder.get('client') != name))
 
     wanted = [name for name, ip in desired.items() if not ip and valid_client_name(name)]
-    sticky = dict((e['client'], e['ip']) for e in endpoints if e.get('client') in wanted and e.get('ip'))
+    # A client with several containers (a leftover) keeps its lowest address, whatever the order.
+    sticky = {}
+    for endpoint in sorted((e for e in endpoints if e.get('client') in wanted and e.get('ip')),
+                           key=lambda e: netaddr.IPAddress(e['ip'])):
+        sticky.setdefault(endpoint['client'], endpoint['ip'])
     given, left = allocate(network, wanted, taken_by, reserved, sticky)
     errors += [msg('ip_pool_exhausted', lang, client=name, pool=_pool_text(network), count=len(wanted))
                for name in left]

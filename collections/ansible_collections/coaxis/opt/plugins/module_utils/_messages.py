@@ -160,6 +160,10 @@ MESSAGES = {
         'en': 'network {network}: reserved address {ip} is outside the subnet {subnet}',
         'fr': "réseau {network} : l'adresse réservée {ip} est hors du sous-réseau {subnet}",
     },
+    'net_coaxis_lan_invalid': {
+        'en': 'network {network}: Coaxis LAN {lan} (opt_coaxis_lans) is not a valid IPv4 network (a.b.c.d/n)',
+        'fr': "réseau {network} : le LAN Coaxis {lan} (opt_coaxis_lans) n'est pas un réseau IPv4 valide (a.b.c.d/n)",
+    },
     'net_overlap_coaxis': {
         'en': 'network {network}: subnet {subnet} overlaps the Coaxis LAN {other}',
         'fr': 'réseau {network} : le sous-réseau {subnet} chevauche le LAN Coaxis {other}',
@@ -252,8 +256,8 @@ MESSAGES = {
         'fr': '{client} : client inconnu ; les clients de l\'inventaire (groupe opt_clients) sont : {known}',
     },
     'inventory_plan_valid': {
-        'en': 'address plan checked: {hosts} Docker host(s), {clients} client(s), no problem',
-        'fr': "plan d'adressage vérifié : {hosts} hôte(s) Docker, {clients} client(s), aucun problème",
+        'en': 'address plan of the whole inventory checked: no problem',
+        'fr': "plan d'adressage de tout l'inventaire vérifié : aucun problème",
     },
     'client_summary': {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',

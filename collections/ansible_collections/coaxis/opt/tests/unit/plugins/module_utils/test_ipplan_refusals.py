@@ -49,11 +49,6 @@ def case(case_id, expected, marks=(), **inputs):
     return pytest.param(inputs, expected, id=case_id, marks=marks)
 
 
-BUG_NEWLINE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: CLIENT_NAME_RE/IFNAME_RE/DOCKER_NAME_RE end with '$', which also matches before a "
-           "trailing newline (re.match), so 'acme\\n' / 'br0\\n' / 'opt\\n' are accepted; use \\Z or fullmatch")
-
 REFUSALS = [
     # --- not an IPv4 address --------------------------------------------------------------
     case('ip-abc', ['acme: abc is not a valid IPv4 address'], clients=[one('acme', 'abc')]),
@@ -120,8 +115,8 @@ REFUSALS = [
          ['network opt-clients: subnet 10.128.0.0/16 overlaps the network legacy (10.128.128.0/17) of the engine'],
          other_networks={'bridge': '172.17.0.0/16', 'legacy': '10.128.128.0/17', 'opt-clients': '10.128.0.0/16'}),
     case('coaxis-lan-invalid',
-         ['network opt_coaxis_lans: subnet 192.168.1.0/33 is not a valid IPv4 network (a.b.c.d/n, n from 8 to 30)',
-          'network opt_coaxis_lans: subnet lan is not a valid IPv4 network (a.b.c.d/n, n from 8 to 30)'],
+         ['network opt-clients: Coaxis LAN 192.168.1.0/33 (opt_coaxis_lans) is not a valid IPv4 network (a.b.c.d/n)',
+          'network opt-clients: Coaxis LAN lan (opt_coaxis_lans) is not a valid IPv4 network (a.b.c.d/n)'],
          coaxis_lans=['192.168.1.0/33', 'lan']),
     case('gateway-outside-subnet', ['network opt-clients: gateway 10.1.0.1 is outside the subnet 10.128.0.0/16'],
          network=dict(NET, gateway='10.1.0.1')),
@@ -161,14 +156,14 @@ REFUSALS = [
          network=dict(NET, name='-opt')),
     case('network-name-trailing-newline',
          ["invalid network name opt\n: use letters, digits, '-', '_' or '.', starting with a letter or digit"],
-         network=dict(NET, name='opt\n'), marks=BUG_NEWLINE),
+         network=dict(NET, name='opt\n')),
     case('bridge-name-16-chars',
          ['network opt-clients: invalid bridge name br-opt-clients-x: ' + IFNAME_RULE],
          network=dict(NET, bridge_name='br-opt-clients-x')),
     case('bridge-name-slash', ['network opt-clients: invalid bridge name br/opt: ' + IFNAME_RULE],
          network=dict(NET, bridge_name='br/opt')),
     case('bridge-name-trailing-newline', ['network opt-clients: invalid bridge name br0\n: ' + IFNAME_RULE],
-         network=dict(NET, bridge_name='br0\n'), marks=BUG_NEWLINE),
+         network=dict(NET, bridge_name='br0\n')),
     # --- size of the plan -------------------------------------------------------------------
     case('net-too-small',
          ['network opt-clients: 10.128.0.0/29 has 5 usable address(es) for 6 client(s); use a shorter prefix',
@@ -204,8 +199,7 @@ REFUSALS = [
     case('name-semicolon', ['ac;me: ' + NAME_RULE_EN], clients=[one('ac;me', '10.128.0.10')]),
     case('name-quote', ["ac'me: " + NAME_RULE_EN], clients=[one("ac'me", '10.128.0.10')]),
     case('name-dollar', ['$(id): ' + NAME_RULE_EN], clients=[one('$(id)')]),
-    case('name-trailing-newline', ['acme\n: ' + NAME_RULE_EN], clients=[one('acme\n', '10.128.0.10')],
-         marks=BUG_NEWLINE),
+    case('name-trailing-newline', ['acme\n: ' + NAME_RULE_EN], clients=[one('acme\n', '10.128.0.10')]),
     case('name-duplicate', ['acme: the client is listed 3 times'],
          clients=[one('acme', '10.128.0.10'), one('acme', '10.128.0.11'), one('acme', '10.128.0.12')]),
     case('interface-too-long', ['acme: invalid interface name eth-opt-clients0: ' + IFNAME_RULE],
