@@ -50,7 +50,7 @@ images: lab-engine venv ## lab images (debootstrap base, docker-opt, lab node), 
 	$(PY) lab/images.py
 
 topology: images
-	source lab/lab.env; export LAB_SOCK LAB_STATE
+	source lab/lab.env; export LAB_SOCK LAB_STATE LAB_NS
 	$(PY) lab/topology.py
 
 lab-down: ## stop the lab and remove all it made (namespace, veth, host rules, mounts, data)

@@ -1,8 +1,9 @@
 """Create (or repair) the lab's stand-ins around the product on the lab engine.
 
     coaxis-lan  lab-coaxis-1: a Coaxis host with sshd; Ansible reaches it over SSH
-    wan         lab-site-lyon: a client site's gateway (sshd, pinned host key)
-    site LAN    lab-printer-lyon-1: a raw 9100 printer sink, internal network only
+    wan         lab-site-lyon, lab-site-paris: client sites' gateways (sshd, pinned host keys)
+    site LANs   lab-printer-lyon-1, -lyon-2, -paris-1: raw 9100 printer sinks, each on its
+                site's internal network only (reachable through that site's sshd alone)
 
 The client network itself is not made here: the product makes it
 (coaxis.opt.opt_network). Keys are generated once under $LAB_STATE/keys.
@@ -25,16 +26,30 @@ NETWORKS = {
     "lab-coaxis-lan": ("10.129.0.0/24", "10.129.0.1", "lab-coaxis", False),
     "lab-wan": ("10.130.0.0/24", "10.130.0.1", "lab-wan", False),
     "lab-site-lyon": ("10.131.1.0/24", "10.131.1.1", "lab-lyon", True),
+    "lab-site-paris": ("10.131.2.0/24", "10.131.2.1", "lab-paris", True),
 }
 NODES = {
     # name: (role, {network: ip}, capabilities, key directory)
     "lab-coaxis-1": ("coaxis-host", {"lab-coaxis-lan": "10.129.0.10"}, ["NET_ADMIN"], "coaxis-1"),
     "lab-site-lyon": ("site-gateway", {"lab-wan": "10.130.0.10", "lab-site-lyon": "10.131.1.10"},
                       [], "site-lyon"),
+    "lab-site-paris": ("site-gateway", {"lab-wan": "10.130.0.11", "lab-site-paris": "10.131.2.10"},
+                       [], "site-paris"),
     "lab-printer-lyon-1": ("printer", {"lab-site-lyon": "10.131.1.20"}, [], None),
+    "lab-printer-lyon-2": ("printer", {"lab-site-lyon": "10.131.1.21"}, [], None),
+    "lab-printer-paris-1": ("printer", {"lab-site-paris": "10.131.2.20"}, [], None),
 }
 # Which client key each sshd accepts.
-AUTHORIZED = {"coaxis-1": "ansible_ed25519", "site-lyon": "tunnel_ed25519"}
+AUTHORIZED = {"coaxis-1": "ansible_ed25519", "site-lyon": "tunnel_ed25519", "site-paris": "tunnel_ed25519"}
+# The lab's "Internet": client containers reach the sites' gateways the way they would in
+# production, out through their network's gateway (NATed by the engine). Docker drops
+# forwarding between two of its bridges, so the lab accepts client network -> WAN in
+# DOCKER-USER. Lab-only: the product's own rules live in its firewall.
+WAN_RULES = [
+    ["-i", "opt-clients", "-o", "lab-wan", "-j", "ACCEPT"],
+    ["-i", "lab-wan", "-o", "opt-clients", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"],
+]
+RULE_TAG = "coaxis-lab-wan"
 
 
 def log(text):
@@ -107,6 +122,24 @@ def ensure_node(client, name, role, addresses, caps, keydir, image_id):
     client.api.start(created["Id"])
 
 
+def ns_iptables(*args, check=True):
+    return subprocess.run(["nsenter", f"--net=/var/run/netns/{os.environ.get('LAB_NS', 'coaxis-lab')}",
+                           "iptables", "-w", *args], capture_output=True, text=True, check=check)
+
+
+def ensure_wan_rules():
+    for rule in WAN_RULES:
+        tagged = [*rule[:-2], "-m", "comment", "--comment", RULE_TAG, *rule[-2:]]
+        if ns_iptables("-C", "DOCKER-USER", *tagged, check=False).returncode != 0:
+            ns_iptables("-I", "DOCKER-USER", "1", *tagged)
+    # After a daemon restart the DOCKER-USER jump can end up behind the isolation chains,
+    # where its rules silently stop matching (moby#48560): keep it first in FORWARD.
+    first = ns_iptables("-S", "FORWARD").stdout.splitlines()[1:2]
+    if first != ["-A FORWARD -j DOCKER-USER"]:
+        ns_iptables("-D", "FORWARD", "-j", "DOCKER-USER", check=False)
+        ns_iptables("-I", "FORWARD", "1", "-j", "DOCKER-USER")
+
+
 def main():
     client = docker.DockerClient(base_url=os.environ.get("DOCKER_HOST", f"unix://{os.environ['LAB_SOCK']}"))
     ensure_keys()
@@ -115,6 +148,7 @@ def main():
     image_id = client.images.get(NODE_IMAGE).id
     for name, spec in NODES.items():
         ensure_node(client, name, *spec, image_id)
+    ensure_wan_rules()
     log("ready")
 
 

@@ -52,6 +52,9 @@ def test_killed_engine_is_recovered_with_its_containers():
         time.sleep(0.2)
     assert subprocess.run([str(ENGINE), "status"], capture_output=True).returncode != 0
     subprocess.run([str(ENGINE), "up"], check=True, timeout=120)
+    # What `make lab` does next: the lab's own forwarding rules, in first place again.
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "lab" / "topology.py")], check=True,
+                   timeout=120, env={**os.environ, **LAB})
     deadline = time.monotonic() + 60  # restart policies bring the containers back
     while running() != before and time.monotonic() < deadline:
         time.sleep(0.5)
