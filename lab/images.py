@@ -10,6 +10,7 @@ Each image is tagged with a hash of its build context, build arguments and base
 image id; a tag that already exists means nothing to do.
 """
 import argparse
+import fnmatch
 import hashlib
 import os
 import socket
@@ -58,9 +59,25 @@ def ensure_base(client):
     return image_id(client, BASE_REF)
 
 
+def ignored(context, path):
+    """Whether .dockerignore keeps ``path`` out of the build context (the simple patterns we use)."""
+    ignore_file = context / ".dockerignore"
+    if not ignore_file.exists():
+        return False
+    relative = path.relative_to(context)
+    for pattern in ignore_file.read_text().splitlines():
+        pattern = pattern.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        pattern = pattern.removeprefix("**/")
+        if any(fnmatch.fnmatch(part, pattern) for part in relative.parts) or fnmatch.fnmatch(str(relative), pattern):
+            return True
+    return False
+
+
 def context_hash(context, buildargs):
     digest = hashlib.sha256()
-    for path in sorted(p for p in context.rglob("*") if p.is_file()):
+    for path in sorted(p for p in context.rglob("*") if p.is_file() and not ignored(context, p)):
         digest.update(str(path.relative_to(context)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     for key in sorted(buildargs):

@@ -36,3 +36,14 @@ def test_any_input_change_changes_the_tag(context, change):
     else:
         args = {**args, "BASE_ID": "sha256:2"}
     assert lab_images.context_hash(context, args) != before
+
+
+def test_dockerignored_files_do_not_change_the_tag(context):
+    (context / ".dockerignore").write_text("# comment\ntests\n**/__pycache__\n")
+    args = {"BASE_IMAGE": "b", "BASE_ID": "sha256:1"}
+    before = lab_images.context_hash(context, args)
+    (context / "tests").mkdir()
+    (context / "tests" / "test_x.py").write_text("x")
+    (context / "sub" / "__pycache__").mkdir()
+    (context / "sub" / "__pycache__" / "m.pyc").write_text("x")
+    assert lab_images.context_hash(context, args) == before

@@ -1,0 +1,5 @@
+import sys
+
+from mast.cli import main
+
+sys.exit(main())

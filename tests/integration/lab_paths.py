@@ -1,0 +1,163 @@
+"""Lab-side helpers for the tunnel tests: site configs on a client's volume, jobs from the
+Coaxis host, what the printers received, and the lab path from the Coaxis LAN to the
+client network.
+
+Writing the configs here stands in for the product's config renderer: it uses the same
+mechanism (put_archive into a short-lived container that mounts the volume read-write).
+"""
+import io
+import json
+import os
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
+KEYS = LAB_STATE / "keys"
+MAST_UID = 10001
+COAXIS_HOST = "lab-coaxis-1"
+CLIENT_SUBNET = "10.128.0.0/16"
+DOCKER_HOST_ON_COAXIS_LAN = "10.129.0.1"
+TEST_RULE_TAG = "coaxis-lab-test-path"
+
+SITES = {
+    "lyon": {"host": "10.130.0.10", "printers": [
+        {"name": "accueil", "address": "10.131.1.20", "port": 9100, "listen_port": 9101},
+        {"name": "compta", "address": "10.131.1.21", "port": 9100, "listen_port": 9102}]},
+    "paris": {"host": "10.130.0.11", "printers": [
+        {"name": "atelier", "address": "10.131.2.20", "port": 9100, "listen_port": 9201}]},
+}
+PRINTER_CONTAINER = {"10.131.1.20": "lab-printer-lyon-1", "10.131.1.21": "lab-printer-lyon-2",
+                     "10.131.2.20": "lab-printer-paris-1"}
+
+
+def site_config(name, **overrides):
+    site = SITES[name]
+    config = {"name": name, "host": site["host"], "port": 22, "user": "coaxis",
+              "printers": [dict(p) for p in site["printers"]]}
+    config.update(overrides)
+    return config
+
+
+def _tar(files):
+    """files: {relative path: (bytes, mode)} -> a tar archive owned by the daemon's user."""
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        dirs = sorted({str(Path(p).parent) for p in files} - {"."})
+        for folder in dirs:
+            info = tarfile.TarInfo(folder)
+            info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, 0o755, MAST_UID, MAST_UID
+            tar.addfile(info)
+        for path, (content, mode) in files.items():
+            info = tarfile.TarInfo(path)
+            info.size, info.mode, info.uid, info.gid, info.mtime = len(content), mode, MAST_UID, MAST_UID, time.time()
+            tar.addfile(info, io.BytesIO(content))
+    return data.getvalue()
+
+
+def write_config(engine, client, sites, known_hosts=None, remove=()):
+    """Write site configs, the tunnel key and known_hosts onto the client's config volume."""
+    files = {f"sites/{s['name']}.json": (json.dumps(s, indent=2).encode(), 0o644) for s in sites}
+    files["ssh/id_ed25519"] = ((KEYS / "tunnel_ed25519").read_bytes(), 0o600)
+    files["ssh/known_hosts"] = ((known_hosts or (KEYS / "known_hosts").read_text()).encode(), 0o644)
+    command = ["sh", "-c", " ".join(f"rm -f /cfg/sites/{name}.json;" for name in remove) or "true"]
+    helper = engine.containers.create("coaxis/docker-opt:lab", command, entrypoint=[], user="0",
+                                      network_mode="none", volumes={f"opt-{client}-config": {"bind": "/cfg"}})
+    try:
+        helper.put_archive("/cfg", _tar(files))
+        if remove:
+            helper.start()
+            helper.wait(timeout=30)
+    finally:
+        helper.remove(force=True)
+
+
+def mast(engine, client, *args):
+    result = engine.containers.get(f"opt-{client}").exec_run(["mast", *args])
+    return result.exit_code, result.output.decode()
+
+
+def status(engine, client):
+    code, out = mast(engine, client, "status", "--json")
+    data = json.loads(out)
+    sites = data["sites"] if isinstance(data, dict) else data
+    return {site["site"]: site for site in sites}
+
+
+def wait_state(engine, client, site, state, timeout=30):
+    deadline = time.monotonic() + timeout
+    current = None
+    while time.monotonic() < deadline:
+        current = status(engine, client).get(site)
+        if current and current["state"] == state:
+            return current
+        time.sleep(0.5)
+    raise AssertionError(f"{client}/{site} not {state} after {timeout} s: {current}")
+
+
+SEND = r'''
+import hashlib, json, os, socket, sys, time
+host, port, size, rate_hint = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+data = os.urandom(size)
+result = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": size}
+start = time.monotonic()
+try:
+    s = socket.create_connection((host, port), timeout=10)
+    s.settimeout(float(rate_hint))
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    tail = s.recv(1)  # b"" on a normal close, after the printer has it all
+    result["closed"] = "normal" if tail == b"" else "data"
+except OSError as exc:
+    result["error"] = f"{type(exc).__name__}: {exc}"
+result["elapsed"] = time.monotonic() - start
+print(json.dumps(result))
+'''
+
+
+def send_job(engine, target_ip, port, size, timeout=120):
+    """Send `size` random bytes from the Coaxis host to target_ip:port; return what the sender saw."""
+    result = engine.containers.get(COAXIS_HOST).exec_run(
+        ["python3", "-c", SEND, target_ip, str(port), str(size), str(timeout)])
+    return json.loads(result.output.decode().strip().splitlines()[-1])
+
+
+def printer_jobs(engine, printer_ip):
+    """{file name: sha256} of the jobs a printer stored."""
+    container = engine.containers.get(PRINTER_CONTAINER[printer_ip])
+    out = container.exec_run(["sh", "-c", "cd /var/spool/printer && sha256sum job-*.bin 2>/dev/null"]).output
+    return {line.split()[1]: line.split()[0] for line in out.decode().splitlines() if line.strip()}
+
+
+def wait_job(engine, printer_ip, before, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        new = {k: v for k, v in printer_jobs(engine, printer_ip).items() if k not in before}
+        if new:
+            return new
+        time.sleep(0.3)
+    return {}
+
+
+def _ns_iptables(*args, check=True):
+    return subprocess.run(["iptables", "-w", *args], capture_output=True, text=True, check=check)
+
+
+def open_coaxis_path(engine):
+    """Route + forward rules from the Coaxis LAN to the client network (the product's
+    firewall and route modules take this over; here the tests need a path)."""
+    engine.containers.get(COAXIS_HOST).exec_run(
+        ["ip", "route", "replace", CLIENT_SUBNET, "via", DOCKER_HOST_ON_COAXIS_LAN])
+    for rule in (["-i", "lab-coaxis", "-o", "opt-clients"],
+                 ["-i", "opt-clients", "-o", "lab-coaxis", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"]):
+        full = [*rule, "-m", "comment", "--comment", TEST_RULE_TAG, "-j", "ACCEPT"]
+        if _ns_iptables("-C", "DOCKER-USER", *full, check=False).returncode != 0:
+            _ns_iptables("-I", "DOCKER-USER", "1", *full)
+
+
+def close_coaxis_path(engine):
+    engine.containers.get(COAXIS_HOST).exec_run(["ip", "route", "del", CLIENT_SUBNET])
+    for line in _ns_iptables("-S", "DOCKER-USER").stdout.splitlines():
+        if TEST_RULE_TAG in line:
+            _ns_iptables(*line.replace("-A ", "-D ", 1).split())
