@@ -250,6 +250,8 @@ MESSAGES = {
         'fr': 'verrou {path} : {error}',
     },
     # --- end of lock messages ---
+    # --- volumes and configs (opt_volume, opt_config) ---------------------------------------
+    # --- end of volume and config messages ---
     # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {
         'en': '{client}: unknown client; the inventory\'s clients (group opt_clients) are: {known}',
