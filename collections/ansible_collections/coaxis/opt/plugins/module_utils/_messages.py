@@ -251,6 +251,182 @@ MESSAGES = {
     },
     # --- end of lock messages ---
     # --- volumes and configs (opt_volume, opt_config) ---------------------------------------
+    'vol_type_invalid': {
+        'en': '{client}: {role} volume: unknown type {type} (use one of {types})',
+        'fr': '{client} : volume {role} : type {type} inconnu (utilisez {types})',
+    },
+    'vol_option_missing': {
+        'en': '{client}: {role} volume ({type}): {option} is required',
+        'fr': '{client} : volume {role} ({type}) : {option} est obligatoire',
+    },
+    'vol_option_unexpected': {
+        'en': '{client}: {role} volume: option {option} does not apply to the type {type}',
+        'fr': "{client} : volume {role} : l'option {option} ne s'applique pas au type {type}",
+    },
+    'vol_option_comma': {
+        'en': '{client}: {role} volume: {option} must not contain a comma (it would split the mount options)',
+        'fr': '{client} : volume {role} : {option} ne doit pas contenir de virgule (elle couperait les options de montage)',
+    },
+    'vol_export_invalid': {
+        'en': '{client}: {role} volume (nfs): export {export} must be an absolute path, for example /exports/opt/{client}',
+        'fr': '{client} : volume {role} (nfs) : export {export} doit être un chemin absolu, par exemple /exports/opt/{client}',
+    },
+    'vol_share_invalid': {
+        'en': '{client}: {role} volume (cifs): share {share} must look like //server/share[/path]',
+        'fr': '{client} : volume {role} (cifs) : le partage {share} doit être de la forme //serveur/partage[/chemin]',
+    },
+    'vol_difference': {
+        'en': '{option}: engine {engine}, inventory {inventory}',
+        'fr': '{option} : moteur {engine}, inventaire {inventory}',
+    },
+    'vol_drift': {
+        'en': '{client}: volume {volume} differs from the inventory ({differences}); it is left as it is '
+              '(a volume is never removed or recreated): fix the inventory, or migrate the data by hand',
+        'fr': "{client} : le volume {volume} diffère de l'inventaire ({differences}) ; il est laissé tel quel "
+              "(un volume n'est jamais supprimé ni recréé) : corrigez l'inventaire, ou migrez les données à la main",
+    },
+    'vol_migrate_not_implemented': {
+        'en': '{client}: migrate=true for the drifted volume {volume}: migration is not implemented yet; '
+              'nothing was changed (see the module documentation for the manual path)',
+        'fr': "{client} : migrate=true pour le volume {volume} qui diffère de l'inventaire : la migration "
+              "n'est pas encore disponible ; rien n'a été modifié (voir la documentation du module pour la voie manuelle)",
+    },
+    'cfg_sites_not_list': {
+        'en': '{client}: sites must be a list of site dicts',
+        'fr': '{client} : sites doit être une liste de sites (dictionnaires)',
+    },
+    'cfg_site_unknown_field': {
+        'en': '{client}: site {site}: unknown field {field}',
+        'fr': '{client} : site {site} : champ inconnu {field}',
+    },
+    'cfg_site_name_invalid': {
+        'en': '{client}: site {site}: invalid site name: use 1 to 32 characters, lowercase letters, digits '
+              'and dashes, not starting or ending with a dash',
+        'fr': '{client} : site {site} : nom de site invalide : 1 à 32 caractères, minuscules, chiffres et '
+              'tirets, sans tiret au début ni à la fin',
+    },
+    'cfg_site_duplicate': {
+        'en': '{client}: site {site} is listed {count} times',
+        'fr': '{client} : le site {site} apparaît {count} fois',
+    },
+    'cfg_host_missing': {
+        'en': '{client}: site {site}: host is missing',
+        'fr': '{client} : site {site} : host est absent',
+    },
+    'cfg_host_invalid': {
+        'en': '{client}: site {site}: host {host} is not a host name or an IPv4 address',
+        'fr': "{client} : site {site} : host {host} n'est ni un nom d'hôte ni une adresse IPv4",
+    },
+    'cfg_host_key_missing': {
+        'en': "{client}: site {site}: host_key is missing: pin the site's SSH host key as '<type> <base64>' "
+              '(ssh-keyscan)',
+        'fr': "{client} : site {site} : host_key est absent : épinglez la clé d'hôte SSH du site sous la forme "
+              "'<type> <base64>' (ssh-keyscan)",
+    },
+    'cfg_host_key_invalid': {
+        'en': "{client}: site {site}: host_key is not '<type> <base64>' with a key of that type; types: {types}",
+        'fr': "{client} : site {site} : host_key n'est pas '<type> <base64>' avec une clé de ce type ; types : {types}",
+    },
+    'cfg_site_not_integer': {
+        'en': '{client}: site {site}: {field} must be an integer, got {value}',
+        'fr': '{client} : site {site} : {field} doit être un entier, reçu {value}',
+    },
+    'cfg_site_range': {
+        'en': '{client}: site {site}: {field} {value} is out of range {low}..{high}',
+        'fr': '{client} : site {site} : {field} {value} hors de la plage {low}..{high}',
+    },
+    'cfg_limit_range': {
+        'en': '{client}: site {site}: {field} {value} is out of range: {low} to {high} KiB/s, or null for no limit',
+        'fr': '{client} : site {site} : {field} {value} hors plage : {low} à {high} Kio/s, ou null pour aucune limite',
+    },
+    'cfg_user_invalid': {
+        'en': '{client}: site {site}: user {user} is not a valid user name',
+        'fr': "{client} : site {site} : user {user} n'est pas un nom d'utilisateur valide",
+    },
+    'cfg_compression_invalid': {
+        'en': '{client}: site {site}: compression must be true or false, got {value}',
+        'fr': '{client} : site {site} : compression doit valoir true ou false, reçu {value}',
+    },
+    'cfg_printers_not_list': {
+        'en': '{client}: site {site}: printers must be a list of printer dicts',
+        'fr': '{client} : site {site} : printers doit être une liste d\'imprimantes (dictionnaires)',
+    },
+    'cfg_printer_unknown_field': {
+        'en': '{client}: site {site}: printer {printer}: unknown field {field}',
+        'fr': '{client} : site {site} : imprimante {printer} : champ inconnu {field}',
+    },
+    'cfg_printer_name_invalid': {
+        'en': '{client}: site {site}: printer {printer}: invalid printer name: use 1 to 32 characters, '
+              'lowercase letters, digits and dashes, not starting or ending with a dash',
+        'fr': "{client} : site {site} : imprimante {printer} : nom d'imprimante invalide : 1 à 32 caractères, "
+              'minuscules, chiffres et tirets, sans tiret au début ni à la fin',
+    },
+    'cfg_printer_duplicate': {
+        'en': '{client}: site {site}: printer {printer} is listed {count} times',
+        'fr': "{client} : site {site} : l'imprimante {printer} apparaît {count} fois",
+    },
+    'cfg_printer_address_missing': {
+        'en': '{client}: site {site}: printer {printer}: address is missing',
+        'fr': '{client} : site {site} : imprimante {printer} : address est absent',
+    },
+    'cfg_printer_address_invalid': {
+        'en': '{client}: site {site}: printer {printer}: address {address} is not a host name or an IPv4 address',
+        'fr': "{client} : site {site} : imprimante {printer} : address {address} n'est ni un nom d'hôte ni une adresse IPv4",
+    },
+    'cfg_printer_listen_port_missing': {
+        'en': '{client}: site {site}: printer {printer}: listen_port is missing',
+        'fr': '{client} : site {site} : imprimante {printer} : listen_port est absent',
+    },
+    'cfg_printer_not_integer': {
+        'en': '{client}: site {site}: printer {printer}: {field} must be an integer, got {value}',
+        'fr': '{client} : site {site} : imprimante {printer} : {field} doit être un entier, reçu {value}',
+    },
+    'cfg_printer_range': {
+        'en': '{client}: site {site}: printer {printer}: {field} {value} is out of range {low}..{high}',
+        'fr': '{client} : site {site} : imprimante {printer} : {field} {value} hors de la plage {low}..{high}',
+    },
+    'cfg_listen_port_duplicate': {
+        'en': '{client}: listen_port {port} is used by site {site} printer {printer} and by site {other_site} '
+              'printer {other_printer}',
+        'fr': "{client} : listen_port {port} est utilisé par le site {site} imprimante {printer} et par le site "
+              "{other_site} imprimante {other_printer}",
+    },
+    'cfg_private_key_missing': {
+        'en': '{client}: private_key is missing; it is required when the client has sites ({count})',
+        'fr': '{client} : private_key est absente ; elle est obligatoire quand le client a des sites ({count})',
+    },
+    'cfg_private_key_invalid': {
+        'en': '{client}: private_key does not look like an OpenSSH or PEM private key '
+              '(-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)',
+        'fr': '{client} : private_key ne ressemble pas à une clé privée OpenSSH ou PEM '
+              '(-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)',
+    },
+    'cfg_nginx_invalid': {
+        'en': '{client}: nginx must be a dict of {fields} (enabled: true or false)',
+        'fr': '{client} : nginx doit être un dictionnaire de {fields} (enabled : true ou false)',
+    },
+    'cfg_nginx_unknown_field': {
+        'en': '{client}: nginx: unknown field {field} (known: {fields})',
+        'fr': '{client} : nginx : champ inconnu {field} (connus : {fields})',
+    },
+    'cfg_volume_missing': {
+        'en': '{client}: the config volume {volume} does not exist on the engine {url}; create it first '
+              '(coaxis.opt.opt_volume)',
+        'fr': "{client} : le volume de configuration {volume} n'existe pas sur le moteur {url} ; créez-le "
+              "d'abord (coaxis.opt.opt_volume)",
+    },
+    'cfg_helper_timeout': {
+        'en': 'volume {volume}: the helper container did not finish within {timeout} s',
+        'fr': "volume {volume} : le conteneur auxiliaire n'a pas fini en {timeout} s",
+    },
+    'cfg_delete_failed': {
+        'en': 'volume {volume}: removing {paths} failed (exit {code}): {output}',
+        'fr': 'volume {volume} : la suppression de {paths} a échoué (code {code}) : {output}',
+    },
+    'cfg_reload_failed': {
+        'en': '{client}: files written, but mast reload in {container} failed (exit {code}): {output}',
+        'fr': '{client} : fichiers écrits, mais mast reload dans {container} a échoué (code {code}) : {output}',
+    },
     # --- end of volume and config messages ---
     # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {

@@ -1,0 +1,316 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: opt_config
+short_description: The mast configuration files on every client's config volume (Coaxis OPT)
+version_added: 0.1.0
+description:
+  - Renders, in one call, the files the tunnel daemon mast reads from each client's config volume
+    C(<volume_prefix><client>-config) (mounted at C(/etc/mast)) and writes those that differ,
+    through the Docker API, whatever the volume driver (local, NFS, CIFS).
+  - "Files: C(sites/<site>.json) per site, C(ssh/id_ed25519) (the client's private key, mode 0600),
+    C(ssh/known_hosts) (the pinned host key of every site), C(nginx.conf); all owned by 10001:10001
+    (the mast user). Files under C(sites/) that match no site are removed; other files of the
+    volume are never touched."
+  - The whole inventory is validated first (names, hosts, host keys, ports, limits, keys); any
+    problem fails the task with every problem listed (client, site and field named) and nothing changed.
+  - Per client, the files are read with one C(get_archive) of a created, never started helper
+    container of O(helper_image) mounting the volume; changed files are written with one
+    C(put_archive); removals run C(rm -f) in a second, short-lived helper. Helpers are always removed.
+  - When the files of a client changed and its container C(<container_prefix><client>) is running,
+    C(mast reload) runs in it (see O(reload)); mast restarts only the sites whose file changed.
+extends_documentation_fragment:
+  - coaxis.opt.docker
+attributes:
+  check_mode:
+    support: full
+    description: Reads the volumes and reports the file plan; writes nothing, reloads nothing.
+  diff_mode:
+    support: full
+    description:
+      - Before and after text of every changed file.
+      - "The private key is shown as a C(<private key: sha256 ...>) placeholder, never its content."
+options:
+  clients:
+    description:
+      - Every client of this Docker host (only those in O(only) are converged; all are validated).
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - Client name.
+        type: str
+        required: true
+      sites:
+        description:
+          - The client's sites. Site, printer names are 1 to 32 lowercase letters, digits and dashes.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          name: {description: Site name (the file C(sites/<name>.json)). Required., type: str}
+          host:
+            description: SSH gateway of the site, host name or IPv4 address. Required.
+            type: str
+          port:
+            description: SSH port, 1 to 65535.
+            type: int
+            default: 22
+          user:
+            description: SSH user.
+            type: str
+            default: coaxis
+          host_key:
+            description: The site's pinned SSH host key, C(<type> <base64>). Required.
+            type: str
+          upload_kbps:
+            description: Upload limit in KiB/s, 1 to 100000; unset means no limit.
+            type: int
+          download_kbps:
+            description: Download limit in KiB/s, 1 to 100000; unset means no limit.
+            type: int
+          keepalive_interval:
+            description: Seconds between SSH keepalives, 1 to 3600.
+            type: int
+            default: 3
+          keepalive_count:
+            description: Keepalives missed before the session is dropped, 1 to 100.
+            type: int
+            default: 2
+          connect_timeout:
+            description: SSH connect timeout in seconds, 1 to 300.
+            type: int
+            default: 5
+          compression:
+            description: SSH compression.
+            type: bool
+            default: false
+          printers:
+            description:
+              - Printers reached through the site, each with C(name), C(address), C(port) (default 9100) and C(listen_port).
+              - C(listen_port) (1024 to 65535) is unique across all sites of the client.
+            type: list
+            elements: dict
+            default: []
+      private_key:
+        description:
+          - The client's SSH private key (OpenSSH or PEM). Required when the client has sites. Never shown.
+        type: str
+      nginx:
+        description:
+          - The client's nginx, reserved for the proxy of a later release.
+          - Key C(enabled) (default V(true)) writes C(nginx.conf); V(false) removes it.
+        type: dict
+  only:
+    description:
+      - Clients to converge; the others are validated but untouched. A name not in O(clients) is an error.
+    type: list
+    elements: str
+  helper_image:
+    description:
+      - Image of the helper containers (the docker-opt image); it must be on the engine, it is never pulled.
+    type: str
+    required: true
+  reload:
+    description:
+      - Run C(mast reload) in the client's container when its files changed and it is running.
+    type: bool
+    default: true
+  container_prefix:
+    description:
+      - The client's container is this prefix followed by the client name.
+    type: str
+    default: opt-
+  volume_prefix:
+    description:
+      - The config volume is this prefix, the client name, then C(-config).
+    type: str
+    default: opt-
+  helper_timeout:
+    description:
+      - Seconds to wait for the removal helper to finish.
+    type: int
+    default: 30
+  workers:
+    description:
+      - Number of clients converged in parallel.
+    type: int
+    default: 4
+author:
+  - Coaxis OPT team (@coaxis)
+"""
+
+EXAMPLES = r"""
+- name: Mast configuration of acme (one site, one printer)
+  coaxis.opt.opt_config:
+    docker_host: unix:///run/coaxis-lab/docker.sock
+    helper_image: coaxis/docker-opt:lab
+    clients:
+      - name: acme
+        private_key: "{{ vault_acme_private_key }}"
+        sites:
+          - name: lyon
+            host: 10.130.0.10
+            host_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI..."
+            upload_kbps: 100
+            printers:
+              - {name: accueil, address: 10.131.1.20, listen_port: 9101}
+    only: [acme]
+  register: config
+
+- name: Show what changed for acme
+  ansible.builtin.debug:
+    msg: "{{ config.clients.acme.files | selectattr('action', 'ne', 'none') | list }} {{ config.clients.acme.reload }}"
+"""
+
+RETURN = r"""
+clients:
+  description: One entry per converged client.
+  returned: success
+  type: dict
+  sample:
+    acme:
+      volume: opt-acme-config
+      container: opt-acme
+      changed: true
+      files:
+        - {path: nginx.conf, action: none, reasons: []}
+        - {path: sites/lyon.json, action: update, reasons: [content]}
+        - {path: sites/paris.json, action: delete, reasons: []}
+      reload: {status: done, rc: 0, output: "reloaded: lyon"}
+plan:
+  description: The changed files of every converged client (client, path, action).
+  returned: always
+  type: list
+  elements: dict
+errors:
+  description: Every problem found, when the task fails.
+  returned: failure
+  type: list
+  elements: str
+"""
+
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _render
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+SITE_OPTIONS = dict(
+    name=dict(type='str'), host=dict(type='str'), port=dict(type='int', default=22),
+    user=dict(type='str', default='coaxis'), host_key=dict(type='str', no_log=False),
+    upload_kbps=dict(type='int'), download_kbps=dict(type='int'),
+    keepalive_interval=dict(type='int', default=3), keepalive_count=dict(type='int', default=2),
+    connect_timeout=dict(type='int', default=5), compression=dict(type='bool', default=False),
+    printers=dict(type='list', elements='dict', default=[]),
+)
+
+
+def build_module():
+    argument_spec = _docker.docker_argument_spec(
+        clients=dict(type='list', elements='dict', required=True, options=dict(
+            name=dict(type='str', required=True),
+            sites=dict(type='list', elements='dict', default=[], options=SITE_OPTIONS),
+            private_key=dict(type='str', no_log=True),
+            nginx=dict(type='dict'),
+        )),
+        only=dict(type='list', elements='str'),
+        helper_image=dict(type='str', required=True),
+        reload=dict(type='bool', default=True),
+        container_prefix=dict(type='str', default='opt-'),
+        volume_prefix=dict(type='str', default='opt-'),
+        helper_timeout=dict(type='int', default=30),
+        workers=dict(type='int', default=4),
+    )
+    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+
+def fail(module, errors, lang):
+    module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)), errors=errors,
+                     changed=False)
+
+
+def main():
+    module = build_module()
+    params = module.params
+    lang = params['lang']
+    url = params['docker_host']
+    _docker.check_requirements(module)
+
+    clients = params['clients']
+    names = [c['name'] for c in clients]
+    only = params['only'] if params['only'] is not None else names
+    errors = [msg('unknown_client', lang, client=name) for name in only if name not in names]
+    errors += _render.validate_clients(clients, lang)
+    if errors:
+        fail(module, errors, lang)
+
+    jobs = []
+    for entry in clients:
+        if entry['name'] in only and entry['name'] not in [job['client'] for job in jobs]:
+            jobs.append({'client': entry['name'], 'volume': '%s%s-config' % (params['volume_prefix'], entry['name']),
+                         'container': '%s%s' % (params['container_prefix'], entry['name']),
+                         'files': _render.render_client(entry)})
+
+    client = _docker.docker_client(module)
+    try:
+        state = _configapply.read_state(client, params['helper_image'], url, lang)
+    except _configapply.StepFailed as exc:
+        fail(module, [str(exc)], lang)
+    except (_docker.DockerException, _docker.RequestException) as exc:
+        module.fail_json(msg=_docker.docker_error_message(exc, url, 'the request', lang),
+                         exception=traceback.format_exc(), changed=False)
+    missing = [msg('cfg_volume_missing', lang, client=job['client'], volume=job['volume'], url=url)
+               for job in jobs if job['volume'] not in state['volumes']]
+    if missing:
+        fail(module, missing, lang)
+
+    options = {'helper_name': '%shelper-config' % params['volume_prefix'], 'wait': params['helper_timeout'],
+               'reload': params['reload']}
+
+    def converge(job):
+        try:
+            return job, _configapply.converge_client(client, job, state, module.check_mode, options, lang), None
+        except _configapply.StepFailed as exc:
+            return job, None, msg('apply_failed', lang, client=job['client'], action='opt_config', error=str(exc))
+        except (_docker.DockerException, _docker.RequestException) as exc:
+            return job, None, msg('apply_failed', lang, client=job['client'], action='opt_config',
+                                  error=_docker.docker_error_message(exc, url, 'the config volume access', lang))
+
+    with ThreadPoolExecutor(max_workers=max(1, params['workers'])) as pool:
+        outcomes = list(pool.map(converge, jobs))
+
+    results, plan, diffs, apply_errors = {}, [], [], []
+    for job, outcome, error in outcomes:
+        if error:
+            apply_errors.append(error)
+            continue
+        todo = _render.changed(outcome['plan'])
+        reload_result = outcome['reload']
+        if reload_result['status'] == 'failed':
+            apply_errors.append(msg('cfg_reload_failed', lang, client=job['client'], container=job['container'],
+                                    code=reload_result.get('rc'), output=reload_result.get('output')))
+        results[job['client']] = {'volume': job['volume'], 'container': job['container'], 'changed': bool(todo),
+                                  'files': outcome['plan'], 'reload': reload_result}
+        plan.extend(dict(client=job['client'], path=i['path'], action=i['action']) for i in todo)
+        diffs.extend(_render.file_diffs(job['client'], outcome['plan'], job['files'], outcome['current']))
+    result = dict(changed=bool(plan), clients=results, plan=plan)
+    if module._diff:
+        result['diff'] = diffs
+    if apply_errors:
+        module.fail_json(msg='; '.join(apply_errors), errors=apply_errors, **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
