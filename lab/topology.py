@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import docker
+import yaml
 
 STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
 KEYS = STATE / "keys"
@@ -56,27 +57,77 @@ def log(text):
     print(f"[lab topology] {text}", file=sys.stderr, flush=True)
 
 
+ROOT = Path(__file__).resolve().parent.parent
+# The sites' host keys are fixed and vaulted, so the inventory can pin them
+# (inventories/lab/host_vars/*/main.yml); the lab-only vault password sits beside it.
+SITE_HOST_KEYS = ROOT / "lab" / "site-host-keys.vault.yml"
+VAULT_PASSWORD = ROOT / "inventories" / "lab" / "vault-password.txt"
+# Public keys of the lab clients (their private keys are vaulted in the inventory).
+CLIENT_PUBLIC_KEYS = ROOT / "lab" / "site-authorized-keys.pub"
+
+
 def keygen(path, comment):
     if not path.exists():
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)],
                        check=True)
 
 
+def site_host_keys():
+    vault = ROOT / ".venv" / "bin" / "ansible-vault"
+    text = subprocess.run([str(vault), "view", "--vault-password-file", str(VAULT_PASSWORD), str(SITE_HOST_KEYS)],
+                          check=True, capture_output=True, text=True).stdout
+    return yaml.safe_load(text)
+
+
+def write_if_changed(path, text):
+    if path.exists() and path.read_text() == text:
+        return False
+    path.write_text(text)
+    return True
+
+
+def install_host_key(folder, node, private_text):
+    """Returns whether the host key changed (the node's sshd must then restart)."""
+    key = folder / "ssh_host_ed25519_key"
+    if private_text is None:
+        fresh = not key.exists()
+        keygen(key, node)
+        return fresh
+    if not key.exists() or key.read_text() != private_text:
+        key.write_text(private_text)
+        key.chmod(0o600)
+        public = subprocess.run(["ssh-keygen", "-y", "-f", str(key)], check=True, capture_output=True,
+                                text=True).stdout.strip()
+        (folder / "ssh_host_ed25519_key.pub").write_text(f"{public} {node}\n")
+        return True
+    return False
+
+
 def ensure_keys():
+    """Returns the key folders whose content changed."""
+    changed = set()
     KEYS.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for user_key in AUTHORIZED.values():
+    for user_key in set(AUTHORIZED.values()):
         keygen(KEYS / user_key, f"{user_key}@coaxis-lab")
+    vaulted = site_host_keys()
     known = []
     for node, (_, addresses, _, keydir) in NODES.items():
         if keydir is None:
             continue
         folder = KEYS / keydir
         folder.mkdir(exist_ok=True, mode=0o700)
-        keygen(folder / "ssh_host_ed25519_key", node)
-        (folder / "authorized_keys").write_text((KEYS / f"{AUTHORIZED[keydir]}.pub").read_text())
+        site = keydir.removeprefix("site-") if keydir.startswith("site-") else None
+        if install_host_key(folder, node, vaulted.get(site) if site else None):
+            changed.add(keydir)
+        authorized = (KEYS / f"{AUTHORIZED[keydir]}.pub").read_text()
+        if site:
+            authorized += CLIENT_PUBLIC_KEYS.read_text()
+        if write_if_changed(folder / "authorized_keys", authorized):
+            changed.add(keydir)
         hostkey = (folder / "ssh_host_ed25519_key.pub").read_text().split()[:2]
         known += [f"{ip} {' '.join(hostkey)}" for ip in addresses.values()]
     (KEYS / "known_hosts").write_text("\n".join(known) + "\n")
+    return changed
 
 
 def ensure_network(client, name, subnet, gateway, bridge, internal):
@@ -94,11 +145,14 @@ def ensure_network(client, name, subnet, gateway, bridge, internal):
         options={"com.docker.network.bridge.name": bridge})
 
 
-def ensure_node(client, name, role, addresses, caps, keydir, image_id):
+def ensure_node(client, name, role, addresses, caps, keydir, image_id, keys_changed):
     try:
         container = client.containers.get(name)
         if container.image.id == image_id:
-            if container.status != "running":
+            if keydir in keys_changed and container.status == "running":
+                log(f"restarting {name}: its keys changed")
+                container.restart(timeout=5)
+            elif container.status != "running":
                 log(f"starting {name}")
                 container.start()
             return
@@ -142,12 +196,12 @@ def ensure_wan_rules():
 
 def main():
     client = docker.DockerClient(base_url=os.environ.get("DOCKER_HOST", f"unix://{os.environ['LAB_SOCK']}"))
-    ensure_keys()
+    keys_changed = ensure_keys()
     for name, spec in NETWORKS.items():
         ensure_network(client, name, *spec)
     image_id = client.images.get(NODE_IMAGE).id
     for name, spec in NODES.items():
-        ensure_node(client, name, *spec, image_id)
+        ensure_node(client, name, *spec, image_id, keys_changed)
     ensure_wan_rules()
     log("ready")
 

@@ -1,0 +1,125 @@
+"""Command line: `mast daemon|status|start|stop|restart|reload|health|check`."""
+
+import argparse
+import json
+import socket
+import sys
+
+from mast import config
+from mast.status import healthy, render
+
+EXIT_OK, EXIT_NOT_UP, EXIT_USAGE, EXIT_NO_DAEMON = 0, 1, 2, 3
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"mast: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser():
+    common = Parser(add_help=False)
+    common.add_argument("--config-dir", default="/etc/mast")
+    common.add_argument("--run-dir", default="/run/mast")
+    common.add_argument("--log-dir", default="/var/log/mast")
+    p = Parser(prog="mast", description="Multiple Auto-SSH Tunnels (docker-opt)")
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=Parser)
+    sub.add_parser("daemon", parents=[common], help="run the daemon (foreground)")
+    st = sub.add_parser("status", parents=[common], help="show sites, printers, nginx")
+    st.add_argument("sites", nargs="*")
+    st.add_argument("--json", action="store_true")
+    for name in ("start", "stop", "restart"):
+        sp = sub.add_parser(name, parents=[common], help=f"{name} sites (all if none)")
+        sp.add_argument("sites", nargs="*")
+    sub.add_parser("reload", parents=[common], help="re-read the config directory")
+    hp = sub.add_parser("health", parents=[common], help="exit 0 when every site is up")
+    hp.add_argument("--json", action="store_true")
+    sub.add_parser("check", parents=[common], help="validate the config directory")
+    return p
+
+
+class NoDaemon(Exception):
+    pass
+
+
+def request(run_dir, req, timeout=30.0):
+    path = f"{run_dir}/mast.sock"
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    try:
+        s.connect(path)
+    except (FileNotFoundError, ConnectionRefusedError) as e:
+        raise NoDaemon(f"mast daemon is not running ({path}: {e.strerror})")
+    try:
+        s.sendall(json.dumps(req).encode() + b"\n")
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    finally:
+        s.close()
+    return json.loads(buf)
+
+
+def cmd_check(args):
+    try:
+        cfg = config.load(args.config_dir)
+    except config.ConfigError as e:
+        for line in e.errors:
+            print(line, file=sys.stderr)
+        print(f"configuration in {args.config_dir} is INVALID "
+              f"({len(e.errors)} error(s))", file=sys.stderr)
+        return EXIT_USAGE
+    n = sum(len(s["printers"]) for s in cfg["sites"].values())
+    print(f"configuration in {args.config_dir} is valid: "
+          f"{len(cfg['sites'])} site(s), {n} printer(s)")
+    return EXIT_OK
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if args.cmd == "daemon":
+        from mast import daemon
+        return daemon.run(args.config_dir, args.run_dir, args.log_dir)
+    if args.cmd == "check":
+        return cmd_check(args)
+    req = {"cmd": "status" if args.cmd == "health" else args.cmd,
+           "sites": getattr(args, "sites", [])}
+    try:
+        resp = request(args.run_dir, req)
+    except NoDaemon as e:
+        print(e, file=sys.stderr)
+        return EXIT_NO_DAEMON
+    except (OSError, ValueError) as e:
+        print(f"mast: control socket error: {e}", file=sys.stderr)
+        return EXIT_NOT_UP
+    if not resp.get("ok"):
+        print(f"mast: {resp.get('error')}", file=sys.stderr)
+        for line in resp.get("errors", []):
+            print(f"  {line}", file=sys.stderr)
+        if args.cmd == "reload":
+            return EXIT_USAGE
+        return EXIT_NOT_UP
+    if args.cmd in ("status", "health"):
+        if getattr(args, "json", False):
+            print(json.dumps(resp, indent=2))
+        elif args.cmd == "status":
+            print(render(resp))
+        ok = healthy(resp)
+        if args.cmd == "health" and not args.json:
+            print("healthy" if ok else "unhealthy: " + ", ".join(
+                f"{s['site']} {s['state']}" for s in resp["sites"]
+                if s["state"] != "up" and not s.get("operator_stopped")) or "config error")
+        if args.cmd == "health":
+            return EXIT_OK if ok else EXIT_NOT_UP
+        return EXIT_OK if all(s["state"] == "up" for s in resp["sites"]) else EXIT_NOT_UP
+    if args.cmd == "reload":
+        print("reload: " + "; ".join(f"{k} {', '.join(resp[k]) or '-'}" for k in
+                                     ("added", "removed", "changed", "unchanged"))
+              + ("; nginx reloaded" if resp.get("nginx_reloaded") else ""))
+        return EXIT_OK
+    print(f"{args.cmd}: {', '.join(resp['sites']) or '(no sites)'}")
+    return EXIT_OK
