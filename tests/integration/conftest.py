@@ -52,7 +52,8 @@ class Inventory:
         shutil.copytree(LAB_INVENTORY, path)
 
     def set_vars(self, kind, name, **values):
-        file = self.path / kind / f"{name}.yml"
+        folder = self.path / kind / name
+        file = folder / "main.yml" if folder.is_dir() else self.path / kind / f"{name}.yml"
         data = yaml.safe_load(file.read_text()) if file.exists() else {}
         for key, value in values.items():
             if value is None:

@@ -14,22 +14,46 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import MESSAGES, msg
 
-# Inventory variable -> opt_client suboption.
-_FIELDS = {'opt_ip': 'ip', 'opt_interface': 'interface'}
+# Module field -> inventory variable of a client.
+FIELDS = {
+    'ip': 'opt_ip',
+    'interface': 'opt_interface',
+    'sites': 'opt_sites',
+    'private_key': 'opt_private_key',
+    'config_volume': 'opt_config_volume',
+    'logs_volume': 'opt_logs_volume',
+}
+DEFAULT_FIELDS = ('ip', 'interface')
 
 
-def opt_client_specs(names, hostvars, docker_host):
+def opt_client_specs(names, hostvars, docker_host, fields=DEFAULT_FIELDS, planned=None):
+    """One dict per client of ``docker_host``: its name and the inventory values of ``fields``.
+
+    planned: [{name, ip}] from coaxis.opt.opt_ipplan; their addresses (allocated ones included)
+    replace the inventory's.
+    """
+    unknown = [field for field in fields if field not in FIELDS]
+    if unknown:
+        raise AnsibleFilterError('opt_client_specs: unknown field(s) %s; known: %s'
+                                 % (', '.join(unknown), ', '.join(sorted(FIELDS))))
+    addresses = dict((entry['name'], entry.get('ip')) for entry in planned or [])
     specs = []
     for name in names:
         hv = hostvars[name]
         if hv.get('opt_docker_host') != docker_host:
             continue
         spec = {'name': name}
-        for var, field in _FIELDS.items():
-            if hv.get(var) not in (None, ''):
-                spec[field] = hv[var]
+        for field in fields:
+            value = addresses.get(name) if field == 'ip' and name in addresses else hv.get(FIELDS[field])
+            if value not in (None, ''):
+                spec[field] = value
         specs.append(spec)
     return specs
+
+
+def opt_select(items, keys):
+    """Keep only ``keys`` of each dict (the fields one module takes)."""
+    return [dict((k, item[k]) for k in keys if k in item) for item in items]
 
 
 def opt_msg(key, lang='en', **kw):
@@ -44,4 +68,4 @@ def opt_msg(key, lang='en', **kw):
 
 class FilterModule(object):
     def filters(self):
-        return {'opt_client_specs': opt_client_specs, 'opt_msg': opt_msg}
+        return {'opt_client_specs': opt_client_specs, 'opt_msg': opt_msg, 'opt_select': opt_select}
