@@ -110,12 +110,15 @@ def main(argv=None):
             print(render(resp))
         ok = healthy(resp)
         if args.cmd == "health" and not args.json:
-            print("healthy" if ok else "unhealthy: " + ", ".join(
-                f"{s['site']} {s['state']}" for s in resp["sites"]
-                if s["state"] != "up" and not s.get("operator_stopped")) or "config error")
+            bad = [f"{s['site']} {s['state']}" for s in resp["sites"]
+                   if s["state"] != "up" and not s.get("operator_stopped")]
+            if resp.get("config_error"):
+                bad.append("configuration invalid")
+            print("healthy" if ok else "unhealthy: " + ", ".join(bad))
         if args.cmd == "health":
             return EXIT_OK if ok else EXIT_NOT_UP
-        return EXIT_OK if all(s["state"] == "up" for s in resp["sites"]) else EXIT_NOT_UP
+        all_up = all(s["state"] == "up" for s in resp["sites"])
+        return EXIT_OK if all_up and not resp.get("config_error") else EXIT_NOT_UP
     if args.cmd == "reload":
         print("reload: " + "; ".join(f"{k} {', '.join(resp[k]) or '-'}" for k in
                                      ("added", "removed", "changed", "unchanged"))

@@ -248,3 +248,12 @@ def diff(old_sites, new_sites):
     changed = {s for s in both if site_hash(old_sites[s]) != site_hash(new_sites[s])}
     return {"added": sorted(n - o), "removed": sorted(o - n),
             "changed": sorted(changed), "unchanged": sorted(both - changed)}
+
+
+def load_global(config_dir):
+    """mast.json alone (defaults if absent or invalid): used when the sites are invalid."""
+    try:
+        g, errs = validate_global(_read_json(os.path.join(config_dir, "mast.json")))
+    except (OSError, ValueError):
+        return dict(GLOBAL_DEFAULTS)
+    return g if g and not errs else dict(GLOBAL_DEFAULTS)

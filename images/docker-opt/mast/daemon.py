@@ -99,6 +99,7 @@ class Daemon:
         except config.ConfigError as e:
             cfg = None
             self.config_error = e.errors
+            self.gconf = config.load_global(self.config_dir)
             for line in e.errors:
                 log.error("config: %s", line)
             log.error("invalid configuration: starting with no sites")

@@ -31,11 +31,18 @@ class Bucket:
         self.granted = 0
 
     def _refill(self, now):
+        # Idle, the bucket holds at most one burst. While connections wait, the
+        # timer's lateness must not be lost (it would cost ~2 % of the rate), so
+        # up to one more burst may accrue; it is granted at once.
         if now > self.last:
-            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+            cap = self.burst * (2 if self.queue else 1)
+            self.tokens = min(max(self.tokens, cap),
+                              self.tokens + (now - self.last) * self.rate)
             self.last = now
 
-    def enqueue(self, ticket, want):
+    def enqueue(self, ticket, want, now=None):
+        if now is not None:
+            self._refill(now)  # account the idle time before this waiter arrives
         self.queue.append((ticket, max(1, min(int(want), self.chunk))))
 
     def cancel(self, ticket):
@@ -43,7 +50,7 @@ class Bucket:
 
     def refund(self, n, now):
         self._refill(now)
-        self.tokens = min(self.burst, self.tokens + n)
+        self.tokens = min(max(self.burst, self.tokens), self.tokens + n)
         self.granted -= n
 
     def poll(self, now):
@@ -52,7 +59,7 @@ class Bucket:
         grants = []
         while self.queue:
             ticket, want = self.queue[0]
-            if self.tokens + 1e-9 >= want:
+            if self.tokens + 1e-6 >= want:
                 self.tokens -= want
                 self.granted += want
                 self.queue.popleft()
@@ -73,7 +80,7 @@ class AsyncShaper:
 
     async def acquire(self, want):
         fut = self.loop.create_future()
-        self.bucket.enqueue(fut, want)
+        self.bucket.enqueue(fut, want, self.loop.time())
         self._service()
         try:
             return await fut
