@@ -71,9 +71,17 @@ lab_pids() {
   pgrep -f -- "--data-root $DATA_ROOT" || true
 }
 
+# Container processes: when the engine dies they live on, orphaned, holding their
+# network namespaces and addresses on the lab's bridges (a restarted container would
+# then share its address with a ghost). They all sit under our cgroup parent.
+container_pids() {
+  cat /sys/fs/cgroup/*/"$LAB_NAME"/*/cgroup.procs /sys/fs/cgroup/*/"$LAB_NAME"/cgroup.procs 2>/dev/null \
+    | sort -u || true
+}
+
 kill_engine() {
   local pids i
-  pids=$(lab_pids | sort -u)
+  pids=$( (lab_pids; container_pids) | sort -u)
   [ -n "$pids" ] || return 0
   log "stopping engine processes: $(echo $pids)"
   kill -TERM $pids 2>/dev/null || true

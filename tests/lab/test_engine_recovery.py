@@ -33,12 +33,15 @@ def running():
 
 
 def engine_pids():
+    """The engine's processes and every container process: what CI finds ended."""
     exec_root = f"{LAB['LAB_RUN']}/exec"
     found = subprocess.run(["pgrep", "-f", exec_root], capture_output=True, text=True).stdout.split()
     pidfile = Path(LAB["LAB_RUN"]) / "dockerd.pid"
     if pidfile.exists():
         found.append(pidfile.read_text().strip())
-    return {int(p) for p in found}
+    for procs in Path("/sys/fs/cgroup").glob(f"*/{LAB['LAB_NAME']}/*/cgroup.procs"):
+        found += procs.read_text().split()
+    return {int(p) for p in found if Path(f"/proc/{p}").exists()}
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="drives the lab engine (root)")
@@ -46,7 +49,10 @@ def test_killed_engine_is_recovered_with_its_containers():
     before = running()
     assert before, "the lab should be up before this test"
     for pid in engine_pids():
-        os.kill(pid, signal.SIGKILL)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     deadline = time.monotonic() + 10
     while engine_pids() and time.monotonic() < deadline:
         time.sleep(0.2)
