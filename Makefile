@@ -59,8 +59,9 @@ lab-down: ## stop the lab and remove all it made (namespace, veth, host rules, m
 lab-clean: lab-down ## lab-down, plus the cached debootstrap root filesystem
 	source lab/lab.env; rm -rf "$$LAB_CACHE"
 
-demo: setup ## add client acme in the lab and print its container id, IP and state
+demo: setup ## add client acme in the lab, print its container, tunnels, and a test job's delivery
 	$(LABX) $(BIN)/ansible-playbook playbooks/add_client.yml -e client=acme
+	$(LABX) $(PY) lab/demo-job.py
 
 test: setup unit lint sanity build docs lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, integration, molecule
 	@echo "make test: all passed"
