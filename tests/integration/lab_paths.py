@@ -80,7 +80,10 @@ def mast(engine, client, *args):
 
 def status(engine, client):
     code, out = mast(engine, client, "status", "--json")
-    data = json.loads(out)
+    try:
+        data = json.loads(out)
+    except json.JSONDecodeError:
+        return {}  # the daemon is (re)starting: its control socket does not answer yet
     sites = data["sites"] if isinstance(data, dict) else data
     return {site["site"]: site for site in sites}
 

@@ -160,3 +160,22 @@ def test_nfs_and_cifs_volumes_get_their_driver_options_and_drift_is_only_reporte
         for name in ("opt-nfs-client-config", "opt-nfs-client-logs", "opt-cifs-client-config", "opt-cifs-client-logs"):
             for volume in fresh.volumes.list(filters={"name": name}):
                 volume.remove(force=True)
+
+
+def test_no_secret_in_ansible_runner_artifacts(fresh, inventory, tmp_path, monkeypatch):
+    """How AWX runs a job: the artifacts (events, stdout, command, env) hold no private key."""
+    import ansible_runner
+
+    secret = vaulted_value(inventory.path / "host_vars" / "acme" / "vault.yml", "vault_opt_private_key")
+    body = secret.splitlines()[1:-1]
+    (tmp_path / "runner").mkdir()
+    monkeypatch.setenv("PATH", f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}")
+    result = ansible_runner.run(
+        private_data_dir=str(tmp_path / "runner"), playbook=str(ROOT / "playbooks" / "add_client.yml"),
+        inventory=str(inventory.path), extravars={"client": "acme"}, quiet=True,
+        envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}, cmdline="--diff")
+    assert result.status == "successful", result.stdout.read()
+    artifacts = "".join(p.read_text(errors="replace") for p in (tmp_path / "runner").rglob("*") if p.is_file())
+    assert "add_client" in artifacts
+    for line in body:
+        assert line not in artifacts

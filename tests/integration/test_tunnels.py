@@ -188,3 +188,17 @@ def test_a_job_cut_by_a_dropped_session_is_an_error_for_the_sender(acme):
         assert "error" in outcome, outcome  # never a normal close for a truncated job
     finally:
         restore(acme)
+
+
+def test_sigterm_stops_everything_cleanly(acme):
+    """docker stop sends SIGTERM and waits 10 s before SIGKILL: exit code 0 means mast stopped
+    its tunnels, relays and nginx by itself in time."""
+    container = acme.containers.get("opt-acme")
+    try:
+        container.stop(timeout=10)
+        container.reload()
+        assert container.attrs["State"]["ExitCode"] == 0, container.attrs["State"]
+    finally:
+        container.start()
+        for site in ("lyon", "paris"):
+            wait_state(acme, "acme", site, "up", timeout=40)

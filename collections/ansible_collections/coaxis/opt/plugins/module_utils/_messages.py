@@ -437,6 +437,14 @@ MESSAGES = {
         'en': 'address plan of the whole inventory checked: no problem',
         'fr': "plan d'adressage de tout l'inventaire vérifié : aucun problème",
     },
+    'site_key_public': {
+        'en': '{client}: public key to add to the authorized_keys of the SSH account at each of its sites:',
+        'fr': "{client} : clé publique à ajouter aux authorized_keys du compte SSH de chacun de ses sites :",
+    },
+    'site_key_pin': {
+        'en': 'new key stored in host_vars/<client>/vault.yml; set opt_private_key: "{{{{ vault_opt_private_key }}}}" in the client\'s host_vars',
+        'fr': 'nouvelle clé enregistrée dans host_vars/<client>/vault.yml ; mettez opt_private_key: "{{{{ vault_opt_private_key }}}}" dans les host_vars du client',
+    },
     'client_summary': {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
         'fr': '{client} : conteneur {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',

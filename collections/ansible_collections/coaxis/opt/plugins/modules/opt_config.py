@@ -272,8 +272,10 @@ def main():
                          exception=traceback.format_exc(), changed=False)
     missing = [msg('cfg_volume_missing', lang, client=job['client'], volume=job['volume'], url=url)
                for job in jobs if job['volume'] not in state['volumes']]
-    if missing:
+    if missing and not module.check_mode:
         fail(module, missing, lang)
+    for text in missing:  # check mode: opt_volume would create it; every file is planned as new
+        module.warn(text)
 
     options = {'helper_name': '%shelper-config' % params['volume_prefix'], 'wait': params['helper_timeout'],
                'reload': params['reload']}
