@@ -131,3 +131,21 @@ def test_volume_prefix_and_mount_points():
         {'source': 'devtest-acme-config', 'target': '/cfg', 'read_only': True},
         {'source': 'devtest-acme-logs', 'target': '/logs', 'read_only': False},
     ]
+
+
+# Hashes of default specs, computed before named volumes existed: a client whose inventory
+# names no volume must keep its container (same config hash) across upgrades.
+PINNED_IMAGE = 'sha256:' + 'a' * 64
+
+
+def test_config_hash_of_a_default_client_is_pinned():
+    default = desired_container({'name': 'acme', 'ip': '10.128.0.10'},
+                                {'network': 'opt-clients', 'image_id': PINNED_IMAGE})
+    assert default['labels']['coaxis.opt.config-hash'] == \
+        '5595ae64f395cf6430865a448b63287aa90c54766a611bd8e38001f1bb742cb4'
+    custom = desired_container(
+        {'name': 'acme', 'ip': '10.128.0.10', 'interface': 'eth1', 'labels': {'x': 'y'}},
+        {'network': 'opt-clients', 'image_id': PINNED_IMAGE, 'volume_prefix': 'devtest-',
+         'container_prefix': 'devtest-', 'cap_add': ['NET_ADMIN'], 'labels': {'team': 'ops'}})
+    assert custom['labels']['coaxis.opt.config-hash'] == \
+        '21001ac69efc17687369721108d5906e4a3f6cdb70363ea74318768051fdfdd9'
