@@ -164,8 +164,8 @@ def converge_client(client, job, state, check_mode, options, lang):
         # Only in check mode (the module refuses it otherwise): a helper mounting the volume
         # would create it, so nothing touches the engine and every file is new.
         plan = _render.plan_files(job['files'], {})
-        return {'plan': plan, 'current': {}, 'reload': reload_step(client, job, state, bool(_render.changed(plan)),
-                                                                  check_mode, options['reload'])}
+        reload = reload_step(client, job, state, bool(_render.changed(plan)), check_mode, options['reload'])
+        return {'plan': plan, 'current': {}, 'reload': reload}
     helper_id = create_helper(client, state['image_id'], job['volume'], options['helper_name'], ['true'])
     try:
         current = read_files(client, helper_id)

@@ -485,7 +485,8 @@ MESSAGES = {
     },
     'site_key_pin': {
         'en': 'new key stored in host_vars/<client>/vault.yml; set opt_private_key: "{{{{ vault_opt_private_key }}}}" in the client\'s host_vars',
-        'fr': 'nouvelle clé enregistrée dans host_vars/<client>/vault.yml ; mettez opt_private_key: "{{{{ vault_opt_private_key }}}}" dans les host_vars du client',
+        'fr': 'nouvelle clé enregistrée dans host_vars/<client>/vault.yml ; mettez '
+              'opt_private_key: "{{{{ vault_opt_private_key }}}}" dans les host_vars du client',
     },
     'client_summary': {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',

@@ -24,8 +24,8 @@ class FakeApi:
         self.changes = []
 
     def containers(self, all=False, filters=None):
-        return [{'Names': ['/opt-acme'], 'Mounts': [{'Type': 'volume', 'Name': v, 'Destination': d}
-                                                   for d, v in self.mounts.items()]}]
+        mounts = [{'Type': 'volume', 'Name': v, 'Destination': d} for d, v in self.mounts.items()]
+        return [{'Names': ['/opt-acme'], 'Mounts': mounts}]
 
     def volumes(self):
         return {'Volumes': [{'Name': n} for n in self.volume_names]}
