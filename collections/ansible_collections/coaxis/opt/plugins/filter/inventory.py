@@ -22,7 +22,10 @@ FIELDS = {
     'private_key': 'opt_private_key',
     'config_volume': 'opt_config_volume',
     'logs_volume': 'opt_logs_volume',
+    'migrate': 'opt_volume_migrate',
 }
+# The volume dicts whose name the container and config modules take.
+VOLUME_FIELDS = ('config_volume', 'logs_volume')
 DEFAULT_FIELDS = ('ip', 'interface')
 
 
@@ -56,6 +59,30 @@ def opt_select(items, keys):
     return [dict((k, item[k]) for k in keys if k in item) for item in items]
 
 
+def opt_volume_names(items):
+    """Replace each client's volume dicts (config_volume, logs_volume) by their ``name``.
+
+    opt_volume takes the dicts (driver settings and name); opt_client and opt_config take only
+    the name, and no key when the inventory names no volume (the default name then applies).
+    """
+    result = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise AnsibleFilterError('opt_volume_names: each client must be a dict, got %r' % (item,))
+        entry = dict((k, v) for k, v in item.items() if k not in VOLUME_FIELDS)
+        for field in VOLUME_FIELDS:
+            volume = item.get(field)
+            if volume in (None, ''):
+                continue
+            if not isinstance(volume, dict):
+                raise AnsibleFilterError('opt_volume_names: %s of %s must be a dict, got %r'
+                                         % (field, item.get('name'), volume))
+            if volume.get('name'):
+                entry[field] = volume['name']
+        result.append(entry)
+    return result
+
+
 def opt_msg(key, lang='en', **kw):
     """Render the catalog message ``key`` in ``lang`` (playbook-level messages)."""
     if key not in MESSAGES:
@@ -68,4 +95,5 @@ def opt_msg(key, lang='en', **kw):
 
 class FilterModule(object):
     def filters(self):
-        return {'opt_client_specs': opt_client_specs, 'opt_msg': opt_msg, 'opt_select': opt_select}
+        return {'opt_client_specs': opt_client_specs, 'opt_msg': opt_msg, 'opt_select': opt_select,
+                'opt_volume_names': opt_volume_names}

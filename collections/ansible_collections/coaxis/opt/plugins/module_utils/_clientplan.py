@@ -58,13 +58,17 @@ def config_hash(spec):
 def desired_container(client, common):
     """The spec of one client's container.
 
-    client: dict(name, ip, interface=None, labels=None).
+    client: dict(name, ip, interface=None, labels=None, config_volume=None, logs_volume=None);
+    the volume names default to volume_names() (the spec, hence the hash, of a client that
+    names no volume is the same as before volumes could be named).
     common: dict(network, image_id, and optionally the keys of COMMON_DEFAULTS).
     """
     settings = dict(COMMON_DEFAULTS)
     settings.update(dict((k, v) for k, v in common.items() if v is not None))
     name = client['name']
-    config_volume, logs_volume = volume_names(name, settings['volume_prefix'])
+    default_config, default_logs = volume_names(name, settings['volume_prefix'])
+    config_volume = client.get('config_volume') or default_config
+    logs_volume = client.get('logs_volume') or default_logs
     labels = {}
     labels.update(settings.get('labels') or {})
     labels.update(client.get('labels') or {})
@@ -215,6 +219,12 @@ def diff_view(spec, observed, state):
     if spec is None:
         return {'ip': observed.get('ip'), 'image': observed.get('image'), 'state': observed.get('state')}
     return {'ip': spec['ip'], 'image': spec['image'], 'state': state}
+
+
+def named_volumes(spec, prefix='opt-'):
+    """The volumes of a spec that the inventory named (not the default names)."""
+    defaults = volume_names(spec['client'], prefix)
+    return [m['source'] for m in spec['mounts'] if m['source'] not in defaults]
 
 
 def changed_actions():

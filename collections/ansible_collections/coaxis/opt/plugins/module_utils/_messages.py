@@ -281,15 +281,11 @@ MESSAGES = {
     },
     'vol_drift': {
         'en': '{client}: volume {volume} differs from the inventory ({differences}); it is left as it is '
-              '(a volume is never removed or recreated): fix the inventory, or migrate the data by hand',
+              '(a volume is never removed or recreated): fix the inventory, or give the volume a new name '
+              'with these options and migrate: true (the data is copied, this volume is kept)',
         'fr': "{client} : le volume {volume} diffère de l'inventaire ({differences}) ; il est laissé tel quel "
-              "(un volume n'est jamais supprimé ni recréé) : corrigez l'inventaire, ou migrez les données à la main",
-    },
-    'vol_migrate_not_implemented': {
-        'en': '{client}: migrate=true for the drifted volume {volume}: migration is not implemented yet; '
-              'nothing was changed (see the module documentation for the manual path)',
-        'fr': "{client} : migrate=true pour le volume {volume} qui diffère de l'inventaire : la migration "
-              "n'est pas encore disponible ; rien n'a été modifié (voir la documentation du module pour la voie manuelle)",
+              "(un volume n'est jamais supprimé ni recréé) : corrigez l'inventaire, ou donnez au volume un nouveau "
+              "nom avec ces options et migrate: true (les données sont copiées, ce volume est gardé)",
     },
     'cfg_sites_not_list': {
         'en': '{client}: sites must be a list of site dicts',
@@ -426,6 +422,52 @@ MESSAGES = {
     'cfg_reload_failed': {
         'en': '{client}: files written, but mast reload in {container} failed (exit {code}): {output}',
         'fr': '{client} : fichiers écrits, mais mast reload dans {container} a échoué (code {code}) : {output}',
+    },
+    'vol_name_invalid': {
+        'en': '{client}: {role} volume: invalid name {volume} (letters, digits, _ . - and at least 2 characters, '
+              'starting with a letter or a digit)',
+        'fr': '{client} : volume {role} : nom {volume} invalide (lettres, chiffres, _ . - et au moins 2 caractères, '
+              'commençant par une lettre ou un chiffre)',
+    },
+    'vol_name_duplicate': {
+        'en': 'volume {volume} is named for {count} volumes ({uses}); each client volume needs its own',
+        'fr': 'le volume {volume} est nommé pour {count} volumes ({uses}) ; chaque volume de client doit avoir le sien',
+    },
+    'vol_migrate_required': {
+        'en': '{client}: the {role} volume {volume} does not exist and the data is in {source}: a new empty '
+              'volume would hide it. Add migrate: true for this client (opt_volume_migrate: true) to copy '
+              '{source} into {volume} ({source} is kept), or remove the name',
+        'fr': "{client} : le volume {role} {volume} n'existe pas et les données sont dans {source} : un nouveau "
+              'volume vide les cacherait. Ajoutez migrate: true pour ce client (opt_volume_migrate: true) pour '
+              'copier {source} dans {volume} ({source} est gardé), ou retirez le nom',
+    },
+    'vol_helper_image_required': {
+        'en': 'helper_image is required to migrate {volumes} (the image of the copy helper, never pulled)',
+        'fr': "helper_image est obligatoire pour migrer {volumes} (l'image du conteneur de copie, jamais téléchargée)",
+    },
+    'vol_migrate_copy_failed': {
+        'en': '{client}: copying the {role} volume {source} into {volume} failed (exit {code}): {output}; '
+              '{source} is untouched, run again to retry',
+        'fr': '{client} : la copie du volume {role} {source} dans {volume} a échoué (code {code}) : {output} ; '
+              "{source} n'est pas modifié, relancez pour réessayer",
+    },
+    'vol_migrate_verify_failed': {
+        'en': '{client}: the copy of the {role} volume {source} into {volume} is incomplete ({differences}); '
+              '{source} is untouched, run again to retry',
+        'fr': '{client} : la copie du volume {role} {source} dans {volume} est incomplète ({differences}) ; '
+              "{source} n'est pas modifié, relancez pour réessayer",
+    },
+    'vol_switch': {
+        'en': '{client}: the container uses {source} as its {role} volume; it will use {volume}, which exists: '
+              'the data of {source} is kept there, not copied',
+        'fr': '{client} : le conteneur utilise {source} comme volume {role} ; il utilisera {volume}, qui existe : '
+              'les données de {source} y restent, elles ne sont pas copiées',
+    },
+    'client_volume_missing': {
+        'en': '{client}: the volume {volume} named in the inventory does not exist on the engine {url}; create it '
+              'first (coaxis.opt.opt_volume): a new empty volume would hide the data',
+        'fr': "{client} : le volume {volume} nommé dans l'inventaire n'existe pas sur le moteur {url} ; créez-le "
+              "d'abord (coaxis.opt.opt_volume) : un nouveau volume vide cacherait les données",
     },
     # --- end of volume and config messages ---
     # --- playbooks ------------------------------------------------------------------------

@@ -5,12 +5,18 @@
 """Plan of the per-client volumes: pure functions over plain dicts, no Docker.
 
 ``desired_volumes()`` turns the inventory of one client into the two volumes it needs (driver
-``local`` with driver options for NFS and CIFS); ``plan_volumes()`` decides create / none /
-drift per volume. A drifted volume is reported and LEFT ALONE: never removed, never recreated.
-Secrets (the CIFS password) never leave this module unmasked in a difference or a view.
+``local`` with driver options for NFS and CIFS), named by the inventory or by default
+``<prefix><client>-config|logs``; ``plan_volumes()`` decides create / none / drift / migrate /
+refused per volume. A drifted volume is reported and LEFT ALONE: never removed, never recreated.
+A desired name that does not exist while the client's data is in another volume (the
+*source*) is migrated (new volume, data copied, source kept) only when asked, else refused: a new
+empty volume would hide the data. Secrets (the CIFS password) never leave this module unmasked
+in a difference or a view.
 """
 
 from __future__ import annotations
+
+import re
 
 from ansible_collections.coaxis.opt.plugins.module_utils._ipplan import valid_client_name
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
@@ -18,7 +24,10 @@ from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 LABEL_CLIENT = 'coaxis.opt.client'
 LABEL_MANAGED_BY = 'coaxis.opt.managed-by'
 LABEL_VOLUME = 'coaxis.opt.volume'
+LABEL_MIGRATED_FROM = 'coaxis.opt.migrated-from'
 MANAGED_BY = 'coaxis-opt'
+# Docker's rule for volume names.
+VOLUME_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+$')
 
 ROLES = ('config', 'logs')
 TYPES = ('local', 'nfs', 'cifs')
@@ -65,11 +74,13 @@ def validate_volume(client, role, spec, lang='en'):
     if kind not in TYPES:
         return [msg('vol_type_invalid', lang, client=client, role=role, type=kind, types=', '.join(TYPES))]
     errors = []
+    if _present(spec, 'name') and not VOLUME_NAME.match(str(spec['name'])):
+        errors.append(msg('vol_name_invalid', lang, client=client, role=role, volume=spec['name']))
     for key in REQUIRED[kind]:
         if not _present(spec, key):
             errors.append(msg('vol_option_missing', lang, client=client, role=role, type=kind, option=key))
     for key in sorted(spec):
-        if key != 'type' and key not in ALLOWED[kind] and _present(spec, key):
+        if key not in ('type', 'name') and key not in ALLOWED[kind] and _present(spec, key):
             errors.append(msg('vol_option_unexpected', lang, client=client, role=role, type=kind, option=key))
     for key in NO_COMMA:
         if key in ALLOWED[kind] and ',' in str(spec.get(key) or ''):
@@ -83,7 +94,7 @@ def validate_volume(client, role, spec, lang='en'):
     return errors
 
 
-def validate_clients(clients, lang='en'):
+def validate_clients(clients, lang='en', prefix='opt-'):
     """Every problem of the ``clients`` option, before any change."""
     errors = []
     counts = {}
@@ -98,6 +109,14 @@ def validate_clients(clients, lang='en'):
             continue
         for role in ROLES:
             errors.extend(validate_volume(name, role, client.get('%s_volume' % role), lang))
+    uses = {}
+    for name in sorted(n for n in counts if valid_client_name(n)):
+        client = next(c for c in clients if c.get('name') == name)
+        for role in ROLES:
+            volume = (client.get('%s_volume' % role) or {}).get('name') or volume_name(name, role, prefix)
+            uses.setdefault(volume, []).append('%s %s' % (name, role))
+    for name in sorted(n for n, u in uses.items() if len(u) > 1):
+        errors.append(msg('vol_name_duplicate', lang, volume=name, count=len(uses[name]), uses=', '.join(uses[name])))
     return errors
 
 
@@ -124,14 +143,20 @@ def driver_options(spec):
 
 
 def desired_volumes(client, prefix='opt-'):
-    """The two desired volumes of one inventory client: [{client, role, name, type, driver, options, labels}]."""
+    """The two desired volumes of one inventory client.
+
+    [{client, role, name, default_name, type, driver, options, labels}]: ``name`` is the
+    inventory's (``config_volume.name``) when given, else ``default_name``.
+    """
     volumes = []
     for role in ROLES:
         spec = client.get('%s_volume' % role) or {}
+        default = volume_name(client['name'], role, prefix)
         volumes.append({
             'client': client['name'],
             'role': role,
-            'name': volume_name(client['name'], role, prefix),
+            'name': spec.get('name') or default,
+            'default_name': default,
             'type': spec.get('type') or 'local',
             'driver': 'local',
             'options': driver_options(spec),
@@ -224,27 +249,140 @@ def describe_differences(differences, lang='en'):
                          inventory=_show(d['inventory'])) for d in differences)
 
 
-def plan_volumes(desired_list, observed, lang='en'):
+def mounted_volumes(summaries):
+    """{container name: {mount point: volume name}} from a container list (its ``Mounts``)."""
+    mounted = {}
+    for summary in summaries or []:
+        points = dict((m.get('Destination'), m.get('Name')) for m in summary.get('Mounts') or []
+                      if m.get('Type') == 'volume' and m.get('Name'))
+        for name in summary.get('Names') or []:
+            mounted[name.lstrip('/')] = points
+    return mounted
+
+
+def volume_sources(desired_list, mounted, container_prefix, mount_points):
+    """{(client, role): {name, mounted}}: the volume each client uses now.
+
+    The volume its container ``<container_prefix><client>`` mounts at the role's mount point
+    (``mount_points``: {role: path}) when the container is seen, else the default name.
+    """
+    sources = {}
+    for desired in desired_list:
+        points = mounted.get('%s%s' % (container_prefix, desired['client']))
+        name = (points or {}).get(mount_points.get(desired['role']))
+        sources[(desired['client'], desired['role'])] = (
+            {'name': name, 'mounted': True} if name else {'name': desired['default_name'], 'mounted': False})
+    return sources
+
+
+def plan_volumes(desired_list, observed, lang='en', sources=None, migrating=None):
     """One item per desired volume, in input order.
 
-    desired_list: desired_volumes() of every client; observed: {name: normalize_volume()}.
-    Item: {client, role, name, type, action: create|none|drift, differences, message}.
+    desired_list: desired_volumes() of every client; observed: {name: normalize_volume()} of the
+    desired and source volumes that exist; sources: volume_sources() (default: the default names);
+    migrating: {client: bool}, migrate_requested() per client.
+    Item: {client, role, name, type, source, action, differences, message}; action is
+    create | none | drift | migrate | refused:
+      - migrate: the desired volume does not exist (or is the unfinished copy of the source its
+        container still mounts, label coaxis.opt.migrated-from) and the source exists; asked for.
+      - refused: the same without migrate (message: add migrate: true).
+    A source volume is never an item: it is never changed.
     """
+    sources = sources or {}
+    migrating = migrating or {}
     plan = []
     for desired in desired_list:
+        key = (desired['client'], desired['role'])
+        source = sources.get(key) or {'name': desired['default_name'], 'mounted': False}
         item = {'client': desired['client'], 'role': desired['role'], 'name': desired['name'],
-                'type': desired['type'], 'desired': desired, 'differences': [], 'message': ''}
+                'type': desired['type'], 'desired': desired, 'source': None, 'differences': [], 'message': '',
+                'switch_from': None}
         current = observed.get(desired['name'])
+        elsewhere = source['name'] != desired['name'] and source['name'] in observed
+        copy = False
         if current is None:
             item['action'] = 'create'
+            copy = elsewhere
         else:
             item['differences'] = volume_differences(desired, current)
             item['action'] = 'drift' if item['differences'] else 'none'
+            if item['action'] == 'none' and elsewhere and source['mounted']:
+                if (current.get('labels') or {}).get(LABEL_MIGRATED_FROM) == source['name']:
+                    copy = True  # a copy whose container was not switched yet: copy again (resume)
+                else:
+                    item['switch_from'] = source['name']
+                    item['message'] = msg('vol_switch', lang, client=desired['client'], role=desired['role'],
+                                          source=source['name'], volume=desired['name'])
+        if copy:
+            item['source'] = source['name']
+            item['action'] = 'migrate' if migrating.get(desired['client']) else 'refused'
+            if item['action'] == 'refused':
+                item['message'] = msg('vol_migrate_required', lang, client=desired['client'], role=desired['role'],
+                                      volume=desired['name'], source=source['name'])
         if item['action'] == 'drift':
             item['message'] = msg('vol_drift', lang, client=desired['client'], volume=desired['name'],
                                   differences=describe_differences(item['differences'], lang))
         plan.append(item)
     return plan
+
+
+def migration_labels(desired, source):
+    """Labels of a volume created by a migration: the usual ones and where the data came from."""
+    labels = dict(desired['labels'])
+    labels[LABEL_MIGRATED_FROM] = source
+    return labels
+
+
+# --- the copy helper's listing (pure) ------------------------------------------------------
+# One helper lists the source (lines 'A'), copies, then lists the target (lines 'B'), with GNU
+# find (findutils, essential in Debian) and cp (coreutils): '<A|B> <type> <size> <path>' each
+# ending with a NUL, the size for regular files only. No diff(1) needed.
+HELPER_FROM = '/from'
+HELPER_TO = '/to'
+_LIST = "find %s -mindepth 1 \\( -type f -printf '%s f %%s %%P\\0' \\) -o -printf '%s %%y 0 %%P\\0'"
+COPY_SCRIPT = 'set -e; %s; cp -a %s/. %s/; %s' % (
+    _LIST % (HELPER_FROM, 'A', 'A'), HELPER_FROM, HELPER_TO, _LIST % (HELPER_TO, 'B', 'B'))
+SHOWN_DIFFERENCES = 5
+
+
+def parse_listing(raw):
+    """({path: (type, size)} of the source before the copy, the same of the target after it)."""
+    text = raw.decode('utf-8', 'surrogateescape') if isinstance(raw, bytes) else raw
+    listings = {'A': {}, 'B': {}}
+    for entry in text.split('\0'):
+        parts = entry.split(' ', 3)
+        if len(parts) != 4 or parts[0] not in listings:
+            continue
+        side, kind, size, path = parts
+        listings[side][path] = (kind, int(size) if size.isdigit() else 0)
+    return listings['A'], listings['B']
+
+
+def compare_listings(before, after):
+    """What the target lacks: [text]. Every entry of the source listing (taken before the copy)
+    must be in the target with the same type and, for a regular file, at least its size then (a
+    file written to during the copy, a live log, is copied with its newer content). Owners and
+    modes are not compared: a CIFS mount forces them."""
+    problems = []
+    for path in sorted(before):
+        kind, size = before[path]
+        if path not in after:
+            problems.append('missing %s' % path)
+        elif after[path][0] != kind:
+            problems.append('%s: type %s instead of %s' % (path, after[path][0], kind))
+        elif kind == 'f' and after[path][1] < size:
+            problems.append('%s: %d bytes instead of %d' % (path, after[path][1], size))
+    return problems
+
+
+def describe_problems(problems):
+    shown = problems[:SHOWN_DIFFERENCES]
+    more = len(problems) - len(shown)
+    return ', '.join(shown) + (' and %d more' % more if more > 0 else '')
+
+
+def file_count(listing):
+    return sum(1 for kind, _size in listing.values() if kind == 'f')
 
 
 def migrate_requested(client, module_migrate):
@@ -256,7 +394,7 @@ def migrate_requested(client, module_migrate):
 def volume_view(item, observed=None):
     """What the result and the diff show of one volume (secrets masked)."""
     source = observed if observed is not None else item['desired']
-    return {
+    view = {
         'name': item['name'],
         'role': item['role'],
         'type': item['type'],
@@ -265,3 +403,6 @@ def volume_view(item, observed=None):
         'action': item['action'],
         'differences': item['differences'],
     }
+    if item.get('source'):
+        view['from'] = item['source']
+    return view

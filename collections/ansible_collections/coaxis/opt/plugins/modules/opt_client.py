@@ -21,7 +21,9 @@ description:
     listed and nothing changed.
   - A container is recreated when its settings differ from the task (a hash of them is stored
     in the label C(coaxis.opt.config-hash)), started when stopped, created when absent.
-    Volumes are created when missing and never removed or recreated.
+    The default volumes are created when missing; a volume the inventory names
+    (O(clients[].config_volume)) must exist (see M(coaxis.opt.opt_volume), which migrates the
+    data to it). Volumes are never removed or recreated.
   - The image is never pulled; it must already be on the engine.
   - Drift is found from one filtered container list; no per-container inspect when nothing changes.
 extends_documentation_fragment:
@@ -71,6 +73,17 @@ options:
         description:
           - Extra labels of this client's container.
         type: dict
+      config_volume:
+        description:
+          - Name of the config volume, when the inventory names one; C(<volume_prefix><client>-config) when unset.
+          - A changed name recreates the container on the named volume; the old volume is kept.
+          - The named volume must exist (M(coaxis.opt.opt_volume) creates it, or migrates the data to it).
+        type: str
+      logs_volume:
+        description:
+          - Name of the logs volume, when the inventory names one; C(<volume_prefix><client>-logs) when unset.
+          - Same rules as O(clients[].config_volume).
+        type: str
   only:
     description:
       - Clients to converge. The others are validated but never touched.
@@ -85,12 +98,12 @@ options:
     choices: ['no', always, unless-stopped, on-failure]
   config_mount:
     description:
-      - Where the config volume C(<volume_prefix><client>-config) is mounted, read-only.
+      - Where the config volume (C(<volume_prefix><client>-config) or O(clients[].config_volume)) is mounted, read-only.
     type: str
     default: /etc/mast
   logs_mount:
     description:
-      - Where the logs volume C(<volume_prefix><client>-logs) is mounted, read-write.
+      - Where the logs volume (C(<volume_prefix><client>-logs) or O(clients[].logs_volume)) is mounted, read-write.
     type: str
     default: /var/log/mast
   container_prefix:
@@ -100,7 +113,8 @@ options:
     default: opt-
   volume_prefix:
     description:
-      - The volumes are named this prefix, the client name, then C(-config) or C(-logs).
+      - The volumes are named this prefix, the client name, then C(-config) or C(-logs), unless named
+        by O(clients[].config_volume), O(clients[].logs_volume).
     type: str
     default: opt-
   cap_add:
@@ -196,6 +210,8 @@ def build_module():
             ip=dict(type='str', required=True),
             interface=dict(type='str'),
             labels=dict(type='dict'),
+            config_volume=dict(type='str'),
+            logs_volume=dict(type='str'),
         )),
         only=dict(type='list', elements='str'),
         restart_policy=dict(type='str', default='unless-stopped', choices=['no', 'always', 'unless-stopped', 'on-failure']),
@@ -277,6 +293,15 @@ def main():
 
         plan = _clientplan.plan_clients(specs, state['containers'], only)
         changing = [item for item in plan if item['action'] in _clientplan.changed_actions()]
+        missing = [msg('client_volume_missing', lang, client=item['client'], volume=volume, url=url)
+                   for item in changing if item['action'] != 'start'
+                   for volume in _clientplan.named_volumes(item['spec'], params['volume_prefix'])
+                   if volume not in state['volumes']]
+        if missing and not module.check_mode:
+            module.fail_json(msg=msg('plan_refused', lang, count=len(missing), errors='; '.join(missing)),
+                             errors=missing, changed=False)
+        for text in missing:  # check mode: coaxis.opt.opt_volume would create it first
+            module.warn(text)
         final = state['containers']
         apply_errors = []
         if changing and not module.check_mode:

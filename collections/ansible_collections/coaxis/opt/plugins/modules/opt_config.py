@@ -12,7 +12,8 @@ short_description: The mast configuration files on every client's config volume 
 version_added: 0.1.0
 description:
   - Renders, in one call, the files the tunnel daemon mast reads from each client's config volume
-    C(<volume_prefix><client>-config) (mounted at C(/etc/mast)) and writes those that differ,
+    C(<volume_prefix><client>-config), or the one the inventory names (O(clients[].config_volume)),
+    mounted at C(/etc/mast), and writes those that differ,
     through the Docker API, whatever the volume driver (local, NFS, CIFS).
   - "Files: C(sites/<site>.json) per site, C(ssh/id_ed25519) (the client's private key, mode 0600),
     C(ssh/known_hosts) (the pinned host key of every site), C(nginx.conf); all owned by 10001:10001
@@ -104,6 +105,10 @@ options:
         description:
           - The client's SSH private key (OpenSSH or PEM). Required when the client has sites. Never shown.
         type: str
+      config_volume:
+        description:
+          - Name of the client's config volume when the inventory names one; C(<volume_prefix><client>-config) when unset.
+        type: str
       nginx:
         description:
           - The client's nginx, reserved for the proxy of a later release.
@@ -131,7 +136,7 @@ options:
     default: opt-
   volume_prefix:
     description:
-      - The config volume is this prefix, the client name, then C(-config).
+      - The config volume is this prefix, the client name, then C(-config), unless named by O(clients[].config_volume).
     type: str
     default: opt-
   helper_timeout:
@@ -223,6 +228,7 @@ def build_module():
             sites=dict(type='list', elements='dict', default=[], options=SITE_OPTIONS),
             private_key=dict(type='str', no_log=True),
             nginx=dict(type='dict'),
+            config_volume=dict(type='str'),
         )),
         only=dict(type='list', elements='str'),
         helper_image=dict(type='str', required=True),
@@ -258,7 +264,8 @@ def main():
     jobs = []
     for entry in clients:
         if entry['name'] in only and entry['name'] not in [job['client'] for job in jobs]:
-            jobs.append({'client': entry['name'], 'volume': '%s%s-config' % (params['volume_prefix'], entry['name']),
+            volume = entry.get('config_volume') or '%s%s-config' % (params['volume_prefix'], entry['name'])
+            jobs.append({'client': entry['name'], 'volume': volume,
                          'container': '%s%s' % (params['container_prefix'], entry['name']),
                          'files': _render.render_client(entry)})
 

@@ -12,19 +12,32 @@ short_description: The config and logs volumes of every client of a Docker host 
 version_added: 0.1.0
 description:
   - Reconciles, in one call, the two volumes of every client of a Docker host,
-    C(<volume_prefix><client>-config) and C(<volume_prefix><client>-logs), each a plain local
-    volume, an NFS export or a CIFS share (driver C(local) with driver options).
+    C(<volume_prefix><client>-config) and C(<volume_prefix><client>-logs) or the names the
+    inventory gives (O(clients[].config_volume.name)), each a plain local volume, an NFS export or
+    a CIFS share (driver C(local) with driver options).
   - Volumes are labelled C(coaxis.opt.client), C(coaxis.opt.managed-by=coaxis-opt) and
     C(coaxis.opt.volume=config|logs) on create.
   - An existing volume whose driver or driver options differ from the inventory (drift) is
     reported (a warning and O(ignore:drift) in the result, naming the client, the volume and every
     differing option with the engine and inventory values, the CIFS password masked) and LEFT
     ALONE. A volume is never removed or recreated by this module.
-  - Migration of a drifted volume (O(clients[].migrate), O(migrate)) is not implemented yet and
-    fails the task before any change. The manual path, which deletes no data, is to create a
-    volume under a new name with the new options, copy the data with a helper container
-    mounting the old volume read-only and the new one read-write, and point the client's
-    container at the new volume.
+  - "Docker cannot rename a volume or change its options, so a volume is migrated to a new name:
+    the inventory names the new volume (O(clients[].config_volume.name)) with the new options and
+    asks for the migration (O(clients[].migrate) or O(migrate)). When the named volume does not
+    exist and the volume the client uses now (the I(source): the one its container
+    C(<container_prefix><client>) mounts at that role's mount point, else the default name)
+    exists, the new volume is created (label C(coaxis.opt.migrated-from=<source>)) and the data
+    is copied by a short-lived helper container of O(helper_image) (C(cp -a), source read-only,
+    no network, user 0 with only the capabilities CHOWN, DAC_OVERRIDE, FOWNER and FSETID, bounded
+    wait, always removed), then verified: every file, directory and link the source held before
+    the copy is in the new volume, with the same type and, for a file, at least its size then
+    (a live log grows during the copy). The source volume is never changed nor removed."
+  - Without the migration asked, that situation is an error and nothing is changed (the client's
+    container would be recreated on a new empty volume, hiding its data).
+  - "After a migration, M(coaxis.opt.opt_client) with the new name recreates the container on the
+    new volume; lines a running container writes between the copy and its recreation stay only
+    in the source. A migration whose container was not switched yet (a failed copy, a failed
+    recreation) is copied again on the next run with the migration asked."
   - Labels are not compared; a volume created without them stays as it is.
 extends_documentation_fragment:
   - coaxis.opt.docker
@@ -50,12 +63,17 @@ options:
         required: true
       config_volume:
         description:
-          - The config volume; a plain local volume when unset.
+          - The config volume; a plain local volume named C(<volume_prefix><client>-config) when unset.
           - V(nfs) gives the driver options C(type=nfs), C(o=addr=<addr>[,<options>]), C(device=:<export>).
           - V(cifs) gives C(type=cifs), C(device=<share>),
             C(o=username=...,password=...,uid=...,gid=...,vers=...[,domain=...][,<options>]).
         type: dict
         suboptions:
+          name:
+            description:
+              - Name of the volume; C(<volume_prefix><client>-config) when unset.
+              - A new name with O(clients[].migrate) migrates the data of the volume in use to it.
+            type: str
           type:
             description: Kind of volume.
             type: str
@@ -96,6 +114,11 @@ options:
           - The logs volume, same form as O(clients[].config_volume).
         type: dict
         suboptions:
+          name:
+            description:
+              - Name of the volume; C(<volume_prefix><client>-logs) when unset.
+              - A new name with O(clients[].migrate) migrates the data of the volume in use to it.
+            type: str
           type:
             description: Kind of volume.
             type: str
@@ -133,17 +156,46 @@ options:
             type: str
       migrate:
         description:
-          - Migrate this client's drifted volumes; overrides O(migrate). Not implemented yet.
+          - Copy the data of the volume this client uses now into a newly named volume; overrides O(migrate).
         type: bool
   migrate:
     description:
-      - Migrate drifted volumes instead of only reporting them.
-      - Not implemented yet. V(true) with a drifted volume fails the task before any change.
+      - Copy the data of the volume a client uses now into the new volume the inventory names.
+      - Without it, a named volume that does not exist while the client's data is in another
+        volume fails the task before any change.
+      - A drifted volume (same name, other options) is reported, never migrated in place.
     type: bool
     default: false
+  helper_image:
+    description:
+      - Image of the copy helper (the docker-opt image, with sh, GNU find and cp); required when a
+        migration happens; it must be on the engine, it is never pulled.
+    type: str
+  helper_timeout:
+    description:
+      - Seconds to wait for one copy helper to finish.
+    type: int
+    default: 600
+  container_prefix:
+    description:
+      - The client's container is this prefix followed by the client name (its mounts tell the
+        volume the client uses now).
+    type: str
+    default: opt-
+  config_mount:
+    description:
+      - Mount point of the config volume in the client's container.
+    type: str
+    default: /etc/mast
+  logs_mount:
+    description:
+      - Mount point of the logs volume in the client's container.
+    type: str
+    default: /var/log/mast
   volume_prefix:
     description:
-      - The volumes are named this prefix, the client name, then C(-config) or C(-logs).
+      - The volumes are named this prefix, the client name, then C(-config) or C(-logs), unless
+        the inventory names them.
     type: str
     default: opt-
   state:
@@ -155,6 +207,8 @@ options:
 notes:
   - An NFS or CIFS volume is only mounted when a container starts; a wrong address or password
     shows then, not here.
+  - A migration reads the whole source volume twice (listing, copy); on NFS or CIFS it takes the
+    time of the transfer, up to O(helper_timeout) per volume.
 author:
   - Coaxis OPT team (@coaxis)
 """
@@ -184,6 +238,19 @@ EXAMPLES = r"""
           password: "{{ vault_initech_cifs_password }}"
           domain: EXAMPLE
     lang: fr
+
+- name: Move acme's logs to a new NFS volume, keeping the old one (its data is copied)
+  coaxis.opt.opt_volume:
+    clients:
+      - name: acme
+        logs_volume:
+          name: opt-acme-logs-2
+          type: nfs
+          addr: 10.0.0.5
+          export: /exports/opt/acme-logs
+        migrate: true
+    helper_image: coaxis/docker-opt:latest
+  register: volumes
 """
 
 RETURN = r"""
@@ -201,6 +268,24 @@ volumes:
         options: {type: nfs, o: "addr=10.0.0.5,nfsvers=4,soft", device: ":/exports/opt/acme"}
         action: create
         differences: []
+      logs:
+        name: opt-acme-logs-2
+        role: logs
+        type: local
+        driver: local
+        options: {}
+        action: migrate
+        from: opt-acme-logs
+        differences: []
+migrated:
+  description:
+    - Per client, the volumes migrated by this run (not in check mode), C(files) being the number
+      of regular files the source held.
+  returned: always
+  type: dict
+  sample:
+    acme:
+      - {role: logs, from: opt-acme-logs, to: opt-acme-logs-2, files: 12}
 drift:
   description: The volumes that differ from the inventory and were left alone.
   returned: always
@@ -219,7 +304,7 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create volume opt-acme-config (nfs)"]
+  sample: ["create volume opt-acme-config (nfs)", "migrate volume opt-acme-logs to opt-acme-logs-2 (local)"]
 errors:
   description: Every problem found, when the task fails.
   returned: failure
@@ -231,10 +316,11 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _volplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _volapply, _volplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 VOLUME_OPTIONS = dict(
+    name=dict(type='str'),
     type=dict(type='str', default='local', choices=list(_volplan.TYPES)),
     addr=dict(type='str'),
     export=dict(type='str'),
@@ -258,16 +344,20 @@ def build_module():
             migrate=dict(type='bool'),
         )),
         migrate=dict(type='bool', default=False),
+        helper_image=dict(type='str'),
+        helper_timeout=dict(type='int', default=600),
         volume_prefix=dict(type='str', default='opt-'),
+        container_prefix=dict(type='str', default='opt-'),
+        config_mount=dict(type='str', default='/etc/mast'),
+        logs_mount=dict(type='str', default='/var/log/mast'),
         state=dict(type='str', default='present', choices=['present']),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
 
-def read_volumes(client, names):
-    """{name: normalized} of the desired volumes that exist: one list, then an inspect per existing one."""
-    listed = set(v['Name'] for v in (client.api.volumes() or {}).get('Volumes') or [])
-    return dict((name, _volplan.normalize_volume(client.api.inspect_volume(name))) for name in names if name in listed)
+def refuse(module, errors, lang, changed=False, **result):
+    module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+                     errors=errors, changed=changed, **result)
 
 
 def main():
@@ -278,52 +368,74 @@ def main():
     _docker.check_requirements(module)
 
     clients = params['clients']
-    errors = _volplan.validate_clients(clients, lang)
+    errors = _volplan.validate_clients(clients, lang, params['volume_prefix'])
     if errors:
-        module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
-                         errors=errors, changed=False)
+        refuse(module, errors, lang)
     desired = []
     for entry in clients:
         desired.extend(_volplan.desired_volumes(entry, params['volume_prefix']))
+    migrating = dict((c['name'], _volplan.migrate_requested(c, params['migrate'])) for c in clients)
+    mount_points = {'config': params['config_mount'], 'logs': params['logs_mount']}
 
     client = _docker.docker_client(module)
     step = 'the volume list'
+    actions, migrated = [], {}
     try:
-        observed = read_volumes(client, [d['name'] for d in desired])
-        plan = _volplan.plan_volumes(desired, observed, lang)
-        migrating = dict((c['name'], _volplan.migrate_requested(c, params['migrate'])) for c in clients)
-        refused = [msg('vol_migrate_not_implemented', lang, client=i['client'], volume=i['name'])
-                   for i in plan if i['action'] == 'drift' and migrating[i['client']]]
+        sources = _volplan.volume_sources(desired, _volapply.read_mounts(client), params['container_prefix'],
+                                          mount_points)
+        observed = _volapply.read_volumes(client, [d['name'] for d in desired] + [s['name'] for s in sources.values()])
+        plan = _volplan.plan_volumes(desired, observed, lang, sources, migrating)
+        refused = [i['message'] for i in plan if i['action'] == 'refused']
         if refused:
-            module.fail_json(msg=msg('plan_refused', lang, count=len(refused), errors='; '.join(refused)),
-                             errors=refused, changed=False)
-        actions = []
+            refuse(module, refused, lang)
+        moves = [i for i in plan if i['action'] == 'migrate']
+        image_id = None
+        if moves:
+            if not params['helper_image']:
+                refuse(module, [msg('vol_helper_image_required', lang,
+                                    volumes=', '.join('%s -> %s' % (i['source'], i['name']) for i in moves))], lang)
+            step = 'the helper image'
+            try:
+                image_id = client.api.inspect_image(params['helper_image'])['Id']
+            except _docker.NotFound:
+                refuse(module, [msg('image_missing', lang, image=params['helper_image'], url=url)], lang)
         for item in plan:
-            if item['action'] != 'create':
-                continue
-            actions.append('create volume %s (%s)' % (item['name'], item['type']))
-            if not module.check_mode:
-                step = 'the creation of the volume %s' % item['name']
-                spec = item['desired']
-                client.api.create_volume(name=spec['name'], driver=spec['driver'],
-                                         driver_opts=spec['options'] or None, labels=spec['labels'])
+            if item['action'] == 'create':
+                actions.append('create volume %s (%s)' % (item['name'], item['type']))
+                if not module.check_mode:
+                    step = 'the creation of the volume %s' % item['name']
+                    _volapply.create_volume(client, item['desired'], item['desired']['labels'])
+            elif item['action'] == 'migrate':
+                actions.append('migrate volume %s to %s (%s)' % (item['source'], item['name'], item['type']))
+                if not module.check_mode:
+                    step = 'the migration of the volume %s to %s' % (item['source'], item['name'])
+                    files = _volapply.migrate(client, image_id, item, observed, params['volume_prefix'],
+                                              params['helper_timeout'], lang)
+                    migrated.setdefault(item['client'], []).append(
+                        dict(role=item['role'], to=item['name'], files=files, **{'from': item['source']}))
+    except _volapply.StepFailed as exc:
+        refuse(module, [str(exc)], lang, changed=bool(actions) and not module.check_mode, actions=actions,
+               migrated=migrated)
     except (_docker.DockerException, _docker.RequestException) as exc:
         module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc(),
-                         changed=False)
+                         changed=bool(actions) and not module.check_mode, actions=actions, migrated=migrated)
 
     volumes, drift, before, after = {}, [], {}, {}
     for item in plan:
         current = observed.get(item['name'])
         volumes.setdefault(item['client'], {})[item['role']] = _volplan.volume_view(item, current)
-        if item['action'] == 'drift':
+        if item['action'] == 'drift' or item['switch_from']:
             module.warn(item['message'])
+        if item['action'] == 'drift':
             drift.append(dict(client=item['client'], volume=item['name'], role=item['role'],
                               differences=item['differences'], message=item['message']))
-        if item['action'] == 'create':
-            before[item['name']] = {}
+        if item['action'] in ('create', 'migrate'):
             view = _volplan.volume_view(item)
-            after[item['name']] = dict(driver=view['driver'], options=view['options'])
-    result = dict(changed=bool(actions), volumes=volumes, drift=drift, actions=actions)
+            source = observed.get(item['source']) if item['source'] else None
+            before[item['name']] = (dict(name=item['source'], driver=source['driver'],
+                                         options=_volplan.masked_options(source['options'])) if source else {})
+            after[item['name']] = dict(name=item['name'], driver=view['driver'], options=view['options'])
+    result = dict(changed=bool(actions), volumes=volumes, drift=drift, actions=actions, migrated=migrated)
     if module._diff:
         result['diff'] = dict(before=before, after=after)
     module.exit_json(**result)

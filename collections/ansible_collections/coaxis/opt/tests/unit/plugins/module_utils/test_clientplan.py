@@ -10,6 +10,7 @@ from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import (
     desired_container,
     engine_used_addresses,
     index_containers,
+    named_volumes,
     plan_clients,
 )
 
@@ -131,3 +132,48 @@ def test_volume_prefix_and_mount_points():
         {'source': 'devtest-acme-config', 'target': '/cfg', 'read_only': True},
         {'source': 'devtest-acme-logs', 'target': '/logs', 'read_only': False},
     ]
+
+
+# Hashes of default specs, computed before named volumes existed: a client whose inventory
+# names no volume must keep its container (same config hash) across upgrades.
+PINNED_IMAGE = 'sha256:' + 'a' * 64
+
+
+def test_config_hash_of_a_default_client_is_pinned():
+    default = desired_container({'name': 'acme', 'ip': '10.128.0.10'},
+                                {'network': 'opt-clients', 'image_id': PINNED_IMAGE})
+    assert default['labels']['coaxis.opt.config-hash'] == \
+        '5595ae64f395cf6430865a448b63287aa90c54766a611bd8e38001f1bb742cb4'
+    custom = desired_container(
+        {'name': 'acme', 'ip': '10.128.0.10', 'interface': 'eth1', 'labels': {'x': 'y'}},
+        {'network': 'opt-clients', 'image_id': PINNED_IMAGE, 'volume_prefix': 'devtest-',
+         'container_prefix': 'devtest-', 'cap_add': ['NET_ADMIN'], 'labels': {'team': 'ops'}})
+    assert custom['labels']['coaxis.opt.config-hash'] == \
+        '21001ac69efc17687369721108d5906e4a3f6cdb70363ea74318768051fdfdd9'
+
+
+def test_default_client_hash_is_unchanged_when_the_names_are_absent_empty_or_default():
+    pinned = '5595ae64f395cf6430865a448b63287aa90c54766a611bd8e38001f1bb742cb4'
+    common = {'network': 'opt-clients', 'image_id': PINNED_IMAGE}
+    for extra in ({}, {'config_volume': None, 'logs_volume': None}, {'config_volume': '', 'logs_volume': ''},
+                  {'config_volume': 'opt-acme-config', 'logs_volume': 'opt-acme-logs'}):
+        s = desired_container(dict({'name': 'acme', 'ip': '10.128.0.10'}, **extra), common)
+        assert s['labels'][LABEL_HASH] == pinned, extra
+        assert named_volumes(s) == []
+
+
+def test_named_volumes_are_mounted_and_recreate_the_container():
+    default = spec()
+    named = desired_container({'name': 'acme', 'ip': '10.128.0.10', 'logs_volume': 'opt-acme-logs-2'}, COMMON)
+    assert named['mounts'] == [
+        {'source': 'opt-acme-config', 'target': '/etc/mast', 'read_only': True},
+        {'source': 'opt-acme-logs-2', 'target': '/var/log/mast', 'read_only': False},
+    ]
+    assert named_volumes(named) == ['opt-acme-logs-2']
+    both = desired_container({'name': 'acme', 'ip': '10.128.0.10', 'config_volume': 'cfg-2', 'logs_volume': 'logs-2'},
+                             dict(COMMON, volume_prefix='devtest-'))
+    assert [m['source'] for m in both['mounts']] == ['cfg-2', 'logs-2']
+    assert named_volumes(both, 'devtest-') == ['cfg-2', 'logs-2']
+    item = plan_clients([named], observed(summary(default)))[0]
+    assert (item['action'], item['reasons']) == ('recreate', ['settings changed'])
+    assert plan_clients([named], observed(summary(named)))[0]['action'] == 'none'

@@ -77,7 +77,8 @@ def test_drift_names_option_and_values():
         'acme: volume opt-acme-config differs from the inventory (device: engine :/exports/old, inventory '
         ':/exports/opt/acme; o.addr: engine 10.0.0.6, inventory 10.0.0.5; o.nfsvers: engine 3, inventory 4; '
         'o.soft: engine (unset), inventory (unset)); it is left as it is (a volume is never removed or '
-        'recreated): fix the inventory, or migrate the data by hand')
+        'recreated): fix the inventory, or give the volume a new name with these options and migrate: true '
+        '(the data is copied, this volume is kept)')
 
 
 def test_local_inventory_against_nfs_engine_is_drift():

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.coaxis.opt.plugins.filter.inventory import opt_client_specs, opt_volume_names
+
+HOSTVARS = {
+    'acme': {'opt_docker_host': 'dh1', 'opt_ip': '10.128.0.10', 'opt_volume_migrate': True,
+             'opt_logs_volume': {'name': 'opt-acme-logs-2', 'type': 'local'}},
+    'globex': {'opt_docker_host': 'dh1', 'opt_ip': '10.128.0.11',
+               'opt_config_volume': {'type': 'nfs', 'addr': '10.0.0.5', 'export': '/e'}},
+}
+
+
+def test_specs_carry_volumes_and_migrate():
+    specs = opt_client_specs(['acme', 'globex'], HOSTVARS, 'dh1',
+                             fields=['ip', 'config_volume', 'logs_volume', 'migrate'])
+    assert specs == [
+        {'name': 'acme', 'ip': '10.128.0.10', 'logs_volume': {'name': 'opt-acme-logs-2', 'type': 'local'},
+         'migrate': True},
+        {'name': 'globex', 'ip': '10.128.0.11', 'config_volume': {'type': 'nfs', 'addr': '10.0.0.5', 'export': '/e'}},
+    ]
+
+
+def test_volume_names_for_opt_client():
+    specs = opt_client_specs(['acme', 'globex'], HOSTVARS, 'dh1', fields=['ip', 'config_volume', 'logs_volume'])
+    assert opt_volume_names(specs) == [
+        {'name': 'acme', 'ip': '10.128.0.10', 'logs_volume': 'opt-acme-logs-2'},
+        {'name': 'globex', 'ip': '10.128.0.11'},  # no name: the default applies, the key is absent
+    ]
+    assert opt_volume_names([{'name': 'a', 'config_volume': None, 'logs_volume': ''}]) == [{'name': 'a'}]
+
+
+def test_volume_names_refuses_a_non_dict_volume():
+    with pytest.raises(AnsibleFilterError, match='opt_volume_names: logs_volume of acme must be a dict'):
+        opt_volume_names([{'name': 'acme', 'logs_volume': 'opt-acme-logs-2'}])
