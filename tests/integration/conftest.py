@@ -90,6 +90,13 @@ class Inventory:
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_stale_lab_lock():
+    """A run killed while it held the lab Docker host's lock (a session or CI job ended
+    mid-run) would make every test wait for its ttl: the lab starts without one."""
+    shutil.rmtree("/run/coaxis-opt/locks/opt-clients.lock", ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def engine():
     client = docker.DockerClient(base_url=os.environ["DOCKER_HOST"], timeout=120)

@@ -133,11 +133,9 @@ def delete_files(client, image_id, volume, paths, name, wait, lang):
     command = ['rm', '-f', '--'] + ['%s/%s' % (MOUNT, path) for path in paths]
     helper_id = create_helper(client, image_id, volume, name, command, user='0:0')
     try:
-        client.api.start(helper_id)
-        try:
-            code = client.api.wait(helper_id, timeout=wait).get('StatusCode')
-        except _docker.RequestException:
-            raise StepFailed(msg('cfg_helper_timeout', lang, volume=volume, timeout=wait)) from None
+        code = _docker.run_helper(client, helper_id, wait)
+        if code is None:
+            raise StepFailed(msg('cfg_helper_timeout', lang, volume=volume, timeout=wait))
         if code != 0:
             output = client.api.logs(helper_id, stdout=True, stderr=True).decode('utf-8', 'replace')
             raise StepFailed(msg('cfg_delete_failed', lang, volume=volume, paths=', '.join(paths), code=code,

@@ -105,5 +105,16 @@ def api_at_least(api_version, minimum):
     return as_tuple(api_version) >= as_tuple(minimum)
 
 
+def run_helper(client, helper_id, wait):
+    """Start a short-lived helper container and wait for it, at most ``wait`` seconds.
+
+    Returns its exit code, or None when it did not finish in time."""
+    client.api.start(helper_id)
+    try:
+        return client.api.wait(helper_id, timeout=wait).get('StatusCode')
+    except RequestException:
+        return None
+
+
 def is_not_found(exc):
     return isinstance(exc, NotFound)

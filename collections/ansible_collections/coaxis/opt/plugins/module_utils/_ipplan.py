@@ -157,6 +157,15 @@ def _pool_text(network):
     return network.get('ip_range') or network['subnet']
 
 
+def duplicate_clients(clients, lang='en'):
+    """One message per client name listed more than once (every module's ``clients`` option)."""
+    counts = {}
+    for client in clients:
+        counts[client.get('name')] = counts.get(client.get('name'), 0) + 1
+    return [msg('client_duplicate', lang, client=name, count=count)
+            for name, count in sorted((n, c) for n, c in counts.items() if c > 1 and n is not None)]
+
+
 def validate_clients(network, clients, engine_used=None, lang='en', reserved=None, allow_missing=False):
     """Check every client's name and address against ``network`` and the live engine.
 

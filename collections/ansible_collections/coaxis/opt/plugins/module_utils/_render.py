@@ -20,6 +20,7 @@ import json
 import re
 import struct
 
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
 from ansible_collections.coaxis.opt.plugins.module_utils._ipplan import valid_client_name
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
@@ -272,11 +273,7 @@ def validate_client(client, lang='en'):
 def validate_clients(clients, lang='en'):
     """Every problem of the ``clients`` option: duplicates, then each client."""
     errors = []
-    counts = {}
-    for client in clients:
-        counts[client.get('name')] = counts.get(client.get('name'), 0) + 1
-    for name in sorted(n for n, c in counts.items() if c > 1 and n is not None):
-        errors.append(msg('client_duplicate', lang, client=name, count=counts[name]))
+    errors.extend(_ipplan.duplicate_clients(clients, lang))
     for client in clients:
         errors.extend(validate_client(client, lang))
     return errors

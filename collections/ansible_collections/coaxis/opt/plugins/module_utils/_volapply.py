@@ -86,11 +86,9 @@ def copy_volume(client, image_id, item, name_prefix, wait, lang):
     container['host_config'] = client.api.create_host_config(**host)
     helper_id = client.api.create_container(**container)['Id']
     try:
-        client.api.start(helper_id)
-        try:
-            code = client.api.wait(helper_id, timeout=wait).get('StatusCode')
-        except _docker.RequestException:
-            raise StepFailed(msg('cfg_helper_timeout', lang, volume=target, timeout=wait)) from None
+        code = _docker.run_helper(client, helper_id, wait)
+        if code is None:
+            raise StepFailed(msg('cfg_helper_timeout', lang, volume=target, timeout=wait))
         if code != 0:
             errors = client.api.logs(helper_id, stdout=False, stderr=True)
             raise StepFailed(msg('vol_migrate_copy_failed', lang, client=item['client'], role=item['role'],

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
 from ansible_collections.coaxis.opt.plugins.module_utils._ipplan import valid_client_name
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
@@ -96,12 +97,7 @@ def validate_volume(client, role, spec, lang='en'):
 
 def validate_clients(clients, lang='en', prefix='opt-'):
     """Every problem of the ``clients`` option, before any change."""
-    errors = []
-    counts = {}
-    for client in clients:
-        counts[client.get('name')] = counts.get(client.get('name'), 0) + 1
-    for name in sorted(n for n, c in counts.items() if c > 1 and n is not None):
-        errors.append(msg('client_duplicate', lang, client=name, count=counts[name]))
+    errors = _ipplan.duplicate_clients(clients, lang)
     for client in clients:
         name = client.get('name')
         if not valid_client_name(name):
@@ -110,8 +106,11 @@ def validate_clients(clients, lang='en', prefix='opt-'):
         for role in ROLES:
             errors.extend(validate_volume(name, role, client.get('%s_volume' % role), lang))
     uses = {}
-    for name in sorted(n for n in counts if valid_client_name(n)):
-        client = next(c for c in clients if c.get('name') == name)
+    first = {}
+    for client in clients:
+        first.setdefault(client.get('name'), client)
+    for name in sorted(n for n in first if valid_client_name(n)):
+        client = first[name]
         for role in ROLES:
             volume = (client.get('%s_volume' % role) or {}).get('name') or volume_name(name, role, prefix)
             uses.setdefault(volume, []).append('%s %s' % (name, role))
