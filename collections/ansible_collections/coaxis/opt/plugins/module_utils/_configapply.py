@@ -24,7 +24,6 @@ MOUNT = '/cfg'
 HELPER_LABEL = 'coaxis.opt.helper'
 MANAGED_BY_LABEL = 'coaxis.opt.managed-by'
 MANAGED_BY = 'coaxis-opt'
-OUTPUT_LIMIT = 2000
 
 
 class StepFailed(Exception):
@@ -76,11 +75,6 @@ def build_archive(files, now=None):
     return buffer.getvalue()
 
 
-def clip(text):
-    text = (text or '').strip()
-    return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + '...'
-
-
 # --- engine -----------------------------------------------------------------------------
 
 def read_state(client, helper_image, url, lang):
@@ -111,13 +105,6 @@ def create_helper(client, image_id, volume, name, command, user=None):
     return created['Id']
 
 
-def remove_helper(client, helper_id):
-    try:
-        client.api.remove_container(helper_id, force=True)
-    except (_docker.DockerException, _docker.RequestException):
-        pass
-
-
 def read_files(client, helper_id):
     stream, _stat = client.api.get_archive(helper_id, MOUNT)
     return parse_archive(b''.join(stream), root=MOUNT.strip('/'))
@@ -139,9 +126,9 @@ def delete_files(client, image_id, volume, paths, name, wait, lang):
         if code != 0:
             output = client.api.logs(helper_id, stdout=True, stderr=True).decode('utf-8', 'replace')
             raise StepFailed(msg('cfg_delete_failed', lang, volume=volume, paths=', '.join(paths), code=code,
-                                 output=clip(output)))
+                                 output=_docker.clip_output(output)))
     finally:
-        remove_helper(client, helper_id)
+        _docker.remove_helper(client, helper_id)
 
 
 def reload_mast(client, container):
@@ -149,7 +136,7 @@ def reload_mast(client, container):
     exec_id = client.api.exec_create(container, ['mast', 'reload'], stdout=True, stderr=True)['Id']
     output = client.api.exec_start(exec_id)
     code = client.api.exec_inspect(exec_id).get('ExitCode')
-    return code, clip(output.decode('utf-8', 'replace') if isinstance(output, bytes) else str(output))
+    return code, _docker.clip_output(output)
 
 
 def converge_client(client, job, state, check_mode, options, lang):
@@ -174,7 +161,7 @@ def converge_client(client, job, state, check_mode, options, lang):
         if todo and not check_mode:
             write_files(client, helper_id, writes)
     finally:
-        remove_helper(client, helper_id)
+        _docker.remove_helper(client, helper_id)
     if deletes and not check_mode:
         delete_files(client, state['image_id'], job['volume'], deletes, options['helper_name'], options['wait'], lang)
     return {'plan': plan, 'current': current, 'reload': reload_step(client, job, state, bool(todo), check_mode,

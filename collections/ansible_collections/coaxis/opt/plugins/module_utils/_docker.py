@@ -105,6 +105,23 @@ def api_at_least(api_version, minimum):
     return as_tuple(api_version) >= as_tuple(minimum)
 
 
+OUTPUT_LIMIT = 2000
+
+
+def clip_output(data):
+    """A container's output (bytes or text) for an operator message, at most OUTPUT_LIMIT characters."""
+    text = (data.decode('utf-8', 'replace') if isinstance(data, bytes) else str(data or '')).strip()
+    return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + '...'
+
+
+def remove_helper(client, helper_id):
+    """Remove a short-lived helper container; a helper already gone is fine."""
+    try:
+        client.api.remove_container(helper_id, force=True)
+    except (DockerException, RequestException):
+        pass
+
+
 def run_helper(client, helper_id, wait):
     """Start a short-lived helper container and wait for it, at most ``wait`` seconds.
 

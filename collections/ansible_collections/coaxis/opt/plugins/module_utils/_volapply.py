@@ -22,7 +22,6 @@ HELPER_LABEL = 'coaxis.opt.helper'
 MANAGED_FILTER = '%s=%s' % (_volplan.LABEL_MANAGED_BY, _volplan.MANAGED_BY)
 # What cp -a as root needs to keep owners, modes and set-id bits; everything else is dropped.
 HELPER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID']
-OUTPUT_LIMIT = 2000
 
 
 class StepFailed(Exception):
@@ -71,11 +70,6 @@ def helper_config(image_id, source, target, name_prefix):
     return container, host
 
 
-def _clip(data):
-    text = (data.decode('utf-8', 'replace') if isinstance(data, bytes) else str(data or '')).strip()
-    return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + '...'
-
-
 def copy_volume(client, image_id, item, name_prefix, wait, lang):
     """Copy item['source'] into item['name'] and verify; the number of files copied, or StepFailed."""
     source, target = item['source'], item['name']
@@ -92,22 +86,15 @@ def copy_volume(client, image_id, item, name_prefix, wait, lang):
         if code != 0:
             errors = client.api.logs(helper_id, stdout=False, stderr=True)
             raise StepFailed(msg('vol_migrate_copy_failed', lang, client=item['client'], role=item['role'],
-                                 source=source, volume=target, code=code, output=_clip(errors)))
+                                 source=source, volume=target, code=code, output=_docker.clip_output(errors)))
         before, after = _volplan.parse_listing(client.api.logs(helper_id, stdout=True, stderr=False))
     finally:
-        remove_helper(client, helper_id)
+        _docker.remove_helper(client, helper_id)
     problems = _volplan.compare_listings(before, after)
     if problems:
         raise StepFailed(msg('vol_migrate_verify_failed', lang, client=item['client'], role=item['role'],
                              source=source, volume=target, differences=_volplan.describe_problems(problems)))
     return _volplan.file_count(before)
-
-
-def remove_helper(client, helper_id):
-    try:
-        client.api.remove_container(helper_id, force=True)
-    except (_docker.DockerException, _docker.RequestException):
-        pass
 
 
 def migrate(client, image_id, item, observed, name_prefix, wait, lang):
