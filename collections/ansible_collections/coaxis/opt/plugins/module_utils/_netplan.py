@@ -20,6 +20,17 @@ OPT_BRIDGE_NAME = 'com.docker.network.bridge.name'
 OPT_ICC = 'com.docker.network.bridge.enable_icc'
 OPT_IFACE_PREFIX = 'com.docker.network.container_iface_prefix'
 
+# The client network as the inventory declares it (opt_network's options, opt_ipplan's
+# ``network`` suboptions): one argument spec for both.
+NETWORK_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    subnet=dict(type='str', required=True),
+    gateway=dict(type='str'),
+    ip_range=dict(type='str'),
+    bridge_name=dict(type='str'),
+    interface_prefix=dict(type='str'),
+)
+
 COMPARED_FIELDS = ('driver', 'subnet', 'gateway', 'ip_range', 'bridge_name', 'icc', 'interface_prefix')
 
 

@@ -153,14 +153,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _netplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-NETWORK_OPTIONS = dict(
-    name=dict(type='str', required=True),
-    subnet=dict(type='str', required=True),
-    gateway=dict(type='str'),
-    ip_range=dict(type='str'),
-    bridge_name=dict(type='str'),
-    interface_prefix=dict(type='str'),
-)
 CLIENT_OPTIONS = dict(
     name=dict(type='str', required=True),
     ip=dict(type='str'),
@@ -180,7 +172,7 @@ def read_engine(client, network_name):
 
 def main():
     module = AnsibleModule(argument_spec=_docker.docker_argument_spec(
-        network=dict(type='dict', required=True, options=NETWORK_OPTIONS),
+        network=dict(type='dict', required=True, options=_netplan.NETWORK_OPTIONS),
         clients=dict(type='list', elements='dict', required=True, options=CLIENT_OPTIONS),
         only=dict(type='list', elements='str'),
         reserved=dict(type='list', elements='str', default=[]),

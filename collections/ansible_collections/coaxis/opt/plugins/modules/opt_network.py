@@ -155,16 +155,11 @@ from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _ipplan
 
 def build_module():
     argument_spec = _docker.docker_argument_spec(
-        name=dict(type='str', required=True),
-        subnet=dict(type='str', required=True),
-        gateway=dict(type='str'),
-        ip_range=dict(type='str'),
-        bridge_name=dict(type='str'),
         icc=dict(type='bool', default=False),
-        interface_prefix=dict(type='str'),
         labels=dict(type='dict', default={}),
         recreate=dict(type='str', default='never', choices=['never', 'when_empty']),
         state=dict(type='str', default='present', choices=['present']),
+        **_netplan.NETWORK_OPTIONS
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
