@@ -2,16 +2,20 @@
 Coaxis host, what the printers received, and the lab path from the Coaxis LAN to the
 client network.
 
-Writing the configs here stands in for the product's config renderer: it uses the same
-mechanism (put_archive into a short-lived container that mounts the volume read-write).
+Writing the configs here stands in for the product's config renderer (it drives mast
+directly, with the lab's test key): same archive, same put_archive into a short-lived
+container that mounts the volume read-write.
 """
-import io
 import json
 import os
 import subprocess
-import tarfile
+import sys
 import time
 from pathlib import Path
+
+# The same archive the product's config renderer writes (owners, modes, parent directories).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
+from ansible_collections.coaxis.opt.plugins.module_utils._configapply import build_archive  # noqa: E402
 
 LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
 KEYS = LAB_STATE / "keys"
@@ -40,32 +44,19 @@ def site_config(name, **overrides):
     return config
 
 
-def _tar(files):
-    """files: {relative path: (bytes, mode)} -> a tar archive owned by the daemon's user."""
-    data = io.BytesIO()
-    with tarfile.open(fileobj=data, mode="w") as tar:
-        dirs = sorted({str(Path(p).parent) for p in files} - {"."})
-        for folder in dirs:
-            info = tarfile.TarInfo(folder)
-            info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, 0o755, MAST_UID, MAST_UID
-            tar.addfile(info)
-        for path, (content, mode) in files.items():
-            info = tarfile.TarInfo(path)
-            info.size, info.mode, info.uid, info.gid, info.mtime = len(content), mode, MAST_UID, MAST_UID, time.time()
-            tar.addfile(info, io.BytesIO(content))
-    return data.getvalue()
-
-
 def write_config(engine, client, sites, known_hosts=None, remove=()):
     """Write site configs, the tunnel key and known_hosts onto the client's config volume."""
-    files = {f"sites/{s['name']}.json": (json.dumps(s, indent=2).encode(), 0o644) for s in sites}
-    files["ssh/id_ed25519"] = ((KEYS / "tunnel_ed25519").read_bytes(), 0o600)
-    files["ssh/known_hosts"] = ((known_hosts or (KEYS / "known_hosts").read_text()).encode(), 0o644)
+    def entry(content, mode):
+        return {"content": content, "mode": mode, "uid": MAST_UID, "gid": MAST_UID}
+
+    files = {f"sites/{s['name']}.json": entry(json.dumps(s, indent=2), 0o644) for s in sites}
+    files["ssh/id_ed25519"] = entry((KEYS / "tunnel_ed25519").read_bytes(), 0o600)
+    files["ssh/known_hosts"] = entry(known_hosts or (KEYS / "known_hosts").read_text(), 0o644)
     command = ["sh", "-c", " ".join(f"rm -f /cfg/sites/{name}.json;" for name in remove) or "true"]
     helper = engine.containers.create("coaxis/docker-opt:lab", command, entrypoint=[], user="0",
                                       network_mode="none", volumes={f"opt-{client}-config": {"bind": "/cfg"}})
     try:
-        helper.put_archive("/cfg", _tar(files))
+        helper.put_archive("/cfg", build_archive(files))
         if remove:
             helper.start()
             helper.wait(timeout=30)
