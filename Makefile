@@ -79,14 +79,15 @@ build: venv ## the collection tarball
 	mkdir -p build
 	$(BIN)/ansible-galaxy collection build --force --output-path build $(COLL)
 
-docs: venv build ## every module and filter renders with ansible-doc, without a warning
+docs: venv ## every module and filter renders with ansible-doc, without a warning
+	err=$$(mktemp)
 	for m in $$(ls $(COLL)/plugins/modules/*.py | xargs -n1 basename | sed 's/\.py$$//'); do
-	  $(BIN)/ansible-doc coaxis.opt.$$m > /dev/null 2> build/ansible-doc.err
-	  [ ! -s build/ansible-doc.err ] || { cat build/ansible-doc.err; echo "ansible-doc coaxis.opt.$$m warned"; exit 1; }
+	  $(BIN)/ansible-doc coaxis.opt.$$m > /dev/null 2> "$$err"
+	  [ ! -s "$$err" ] || { cat "$$err"; echo "ansible-doc coaxis.opt.$$m warned"; exit 1; }
 	done
 	for f in $$(ls $(COLL)/plugins/filter/*.yml | xargs -n1 basename | sed 's/\.yml$$//'); do
-	  $(BIN)/ansible-doc -t filter coaxis.opt.$$f > /dev/null 2> build/ansible-doc.err
-	  [ ! -s build/ansible-doc.err ] || { cat build/ansible-doc.err; echo "ansible-doc -t filter coaxis.opt.$$f warned"; exit 1; }
+	  $(BIN)/ansible-doc -t filter coaxis.opt.$$f > /dev/null 2> "$$err"
+	  [ ! -s "$$err" ] || { cat "$$err"; echo "ansible-doc -t filter coaxis.opt.$$f warned"; exit 1; }
 	done
 	echo "ansible-doc: all modules and filters render"
 
