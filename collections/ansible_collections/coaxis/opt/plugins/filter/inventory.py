@@ -83,6 +83,28 @@ def opt_volume_names(items):
     return result
 
 
+def opt_firewall_clients(items):
+    """[{name, ip, ports}] for coaxis.opt.opt_firewall out of client specs with ``ip`` and ``sites``.
+
+    ports are the printers' listen ports of every site of the client.
+    """
+    result = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get('name'):
+            raise AnsibleFilterError('opt_firewall_clients: each client must be a dict with a name, got %r' % (item,))
+        if not item.get('ip'):
+            raise AnsibleFilterError('opt_firewall_clients: %s has no address (plan it with coaxis.opt.opt_ipplan first)'
+                                     % item['name'])
+        ports = []
+        for site in item.get('sites') or []:
+            for printer in (site or {}).get('printers') or []:
+                port = (printer or {}).get('listen_port')
+                if port is not None:
+                    ports.append(int(port))
+        result.append({'name': item['name'], 'ip': item['ip'], 'ports': sorted(set(ports))})
+    return result
+
+
 def opt_msg(key, lang='en', **kw):
     """Render the catalog message ``key`` in ``lang`` (playbook-level messages)."""
     if key not in MESSAGES:
@@ -95,5 +117,5 @@ def opt_msg(key, lang='en', **kw):
 
 class FilterModule(object):
     def filters(self):
-        return {'opt_client_specs': opt_client_specs, 'opt_msg': opt_msg, 'opt_select': opt_select,
-                'opt_volume_names': opt_volume_names}
+        return {'opt_client_specs': opt_client_specs, 'opt_firewall_clients': opt_firewall_clients,
+                'opt_msg': opt_msg, 'opt_select': opt_select, 'opt_volume_names': opt_volume_names}

@@ -133,10 +133,7 @@ def delete_files(client, image_id, volume, paths, name, wait, lang):
 
 def reload_mast(client, container):
     """``mast reload`` in the client's container: (exit code, output)."""
-    exec_id = client.api.exec_create(container, ['mast', 'reload'], stdout=True, stderr=True)['Id']
-    output = client.api.exec_start(exec_id)
-    code = client.api.exec_inspect(exec_id).get('ExitCode')
-    return code, _docker.clip_output(output)
+    return _docker.exec_command(client, container, ['mast', 'reload'])
 
 
 def converge_client(client, job, state, check_mode, options, lang):

@@ -133,5 +133,12 @@ def run_helper(client, helper_id, wait):
         return None
 
 
+def exec_command(client, container, argv):
+    """Run ``argv`` in a running container and wait for it: (exit code, output clipped for messages)."""
+    exec_id = client.api.exec_create(container, argv, stdout=True, stderr=True)['Id']
+    output = client.api.exec_start(exec_id)
+    return client.api.exec_inspect(exec_id).get('ExitCode'), clip_output(output)
+
+
 def is_not_found(exc):
     return isinstance(exc, NotFound)

@@ -470,6 +470,52 @@ MESSAGES = {
               "d'abord (coaxis.opt.opt_volume) : un nouveau volume vide cacherait les données",
     },
     # --- end of volume and config messages ---
+    # --- firewall (opt_firewall) --------------------------------------------------------------
+    'fw_bridge_invalid': {
+        'en': 'client network bridge {bridge!r}: not a valid interface name (1-15 characters: letters, digits, . _ -)',
+        'fr': "pont du réseau client {bridge!r} : nom d'interface invalide (1 à 15 caractères : lettres, chiffres, . _ -)",
+    },
+    'fw_no_coaxis_lan': {
+        'en': 'no Coaxis LAN given (opt_coaxis_lans): nobody could print through the firewall',
+        'fr': "aucun LAN Coaxis indiqué (opt_coaxis_lans) : personne ne pourrait imprimer à travers le pare-feu",
+    },
+    'fw_lan_invalid': {
+        'en': 'Coaxis LAN {lan!r}: expected an IPv4 network in CIDR form (e.g. 192.168.2.0/24)',
+        'fr': 'LAN Coaxis {lan!r} : un réseau IPv4 en notation CIDR est attendu (ex. 192.168.2.0/24)',
+    },
+    'fw_ip_invalid': {
+        'en': '{client}: no valid IPv4 address for its firewall rules ({ip!r})',
+        'fr': '{client} : pas d\'adresse IPv4 valide pour ses règles de pare-feu ({ip!r})',
+    },
+    'fw_ip_duplicate': {
+        'en': '{client}: address {ip} is also the address of {other}',
+        'fr': '{client} : l\'adresse {ip} est aussi celle de {other}',
+    },
+    'fw_port_invalid': {
+        'en': '{client}: invalid listen port(s) {ports} (1-65535)',
+        'fr': "{client} : port(s) d'écoute invalide(s) {ports} (1 à 65535)",
+    },
+    'fw_network_missing': {
+        'en': 'client network {network} does not exist on {url}: run add_client.yml first (it creates it)',
+        'fr': "le réseau client {network} n'existe pas sur {url} : lancez d'abord add_client.yml (il le crée)",
+    },
+    'fw_image_missing': {
+        'en': 'firewall image {image} is not on the engine {url}; load it there (it is never pulled)',
+        'fr': "l'image du pare-feu {image} n'est pas sur le moteur {url} ; chargez-la (elle n'est jamais téléchargée)",
+    },
+    'fw_apply_failed': {
+        'en': 'firewall rules not applied (the previous rules stay in place): {error}',
+        'fr': 'règles de pare-feu non appliquées (les règles précédentes restent en place) : {error}',
+    },
+    'fw_not_running': {
+        'en': 'firewall container {name} is not running after its start ({state}): {logs}',
+        'fr': 'le conteneur pare-feu {name} ne tourne pas après son démarrage ({state}) : {logs}',
+    },
+    'fw_summary': {
+        'en': 'firewall of {network}: {count} client(s) with rules, backend {backend}; added: {added}; pruned: {pruned}',
+        'fr': 'pare-feu de {network} : {count} client(s) avec règles, backend {backend} ; ajoutés : {added} ; retirés : {pruned}',
+    },
+    # --- end of firewall messages ---
     # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {
         'en': '{client}: unknown client; the inventory\'s clients (group opt_clients) are: {known}',

@@ -1,0 +1,344 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: opt_firewall
+short_description: The Docker host's firewall for the OPT client containers (Coaxis OPT)
+version_added: 0.1.0
+description:
+  - Runs the firewall container (host network, capabilities C(NET_ADMIN) and C(NET_RAW) only, read-only
+    root file system, restart always) and gives it the rule set of every client of the Docker host in
+    one call.
+  - The rule set fills two chains of its own, C(COAXIS-OPT) (jumped to first from C(DOCKER-USER)) and
+    C(COAXIS-OPT-INPUT) (jumped to first from C(INPUT)). Per client, and per Coaxis LAN, exactly what
+    printing needs; every rule carries the comment C(coaxis-opt client=<name>).
+  - "Coaxis LAN to the client's address, TCP, its listen ports only (one per printer)."
+  - "The replies back (conntrack C(RELATED,ESTABLISHED))."
+  - "Isolation: a client container cannot open a connection to another client, to the Coaxis LAN or
+    to the Docker host itself (rejected, so the sender sees a refusal at once)."
+  - Clients missing from O(clients) lose their rules (pruned): pass every client of the Docker host.
+  - The rules are applied in one C(iptables-restore --noflush) transaction, so a failure leaves the
+    previous rules in place. The rule set is saved on the container's volume; the container re-applies
+    it when it starts and whenever it stops being evaluated first (after a dockerd restart the Docker
+    jumps end up before C(DOCKER-USER) in C(FORWARD)), without Ansible.
+extends_documentation_fragment:
+  - coaxis.opt.docker
+attributes:
+  check_mode:
+    support: full
+    description: Plans the container and rule changes, changes nothing.
+  diff_mode:
+    support: full
+    description: The saved rule set before and after.
+options:
+  network:
+    description:
+      - Name of the client network; its bridge is the interface the isolation rules match.
+    type: str
+    required: true
+  coaxis_lans:
+    description:
+      - The Coaxis LAN(s) allowed to print to the clients, in CIDR form.
+    type: list
+    elements: str
+    required: true
+  clients:
+    description:
+      - Every client of this Docker host.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: Client name.
+        type: str
+        required: true
+      ip:
+        description: The client container's address.
+        type: str
+        required: true
+      ports:
+        description: Its listen ports (one per printer).
+        type: list
+        elements: int
+        default: []
+  image:
+    description:
+      - The firewall image (built from C(images/opt-firewall); never pulled).
+    type: str
+    required: true
+  name:
+    description:
+      - Name of the firewall container.
+    type: str
+    default: opt-firewall
+  volume:
+    description:
+      - Named volume that keeps the rule set.
+    type: str
+    default: opt-firewall
+  backend:
+    description:
+      - iptables backend of the Docker host. The container must use the host's, or its rules land in
+        tables nobody evaluates. V(auto) picks the one that holds Docker's chains.
+      - With V(legacy) the host's C(/run/xtables.lock) is shared with the container, so its writes and
+        dockerd's are serialised.
+    type: str
+    default: auto
+    choices: [auto, nft, legacy]
+  interval:
+    description:
+      - Seconds between two checks of the rules by the container.
+    type: int
+    default: 5
+author:
+  - Coaxis OPT team (@coaxis)
+"""
+
+EXAMPLES = r"""
+- name: Firewall of the Docker host's clients
+  coaxis.opt.opt_firewall:
+    docker_host: unix:///var/run/docker.sock
+    network: opt-clients
+    coaxis_lans: [192.168.2.0/24]
+    image: registry.coaxis.lan/opt/opt-firewall:0.1.0
+    clients:
+      - name: acme
+        ip: 172.16.1.10
+        ports: [9101, 9102]
+      - name: ma-societe
+        ip: 172.16.1.11
+        ports: [9101]
+"""
+
+RETURN = r"""
+container:
+  description: The firewall container and what was done to it.
+  returned: always
+  type: dict
+  sample: {name: opt-firewall, id: 4f1c..., action: none}
+clients:
+  description: Clients that have rules after the run.
+  returned: always
+  type: list
+  elements: str
+  sample: [acme, ma-societe]
+added:
+  description: Clients whose rules were added by this run.
+  returned: always
+  type: list
+  elements: str
+pruned:
+  description: Clients whose rules were removed because they are no longer listed.
+  returned: always
+  type: list
+  elements: str
+rules:
+  description: The rules of the saved rule set (iptables -A lines).
+  returned: always
+  type: list
+  elements: str
+backend:
+  description: The iptables backend the container uses (nft or legacy), when it runs.
+  returned: always
+  type: str
+  sample: nft
+status:
+  description: The container's own check of the rules (C(opt-firewall check)).
+  returned: always
+  type: str
+  sample: in place (nft)
+"""
+
+import os
+import time
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _fwplan
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+START_WAIT = 10
+
+
+def build_module():
+    argument_spec = _docker.docker_argument_spec(
+        network=dict(type='str', required=True),
+        coaxis_lans=dict(type='list', elements='str', required=True),
+        clients=dict(type='list', elements='dict', required=True, options=dict(
+            name=dict(type='str', required=True),
+            ip=dict(type='str', required=True),
+            ports=dict(type='list', elements='int', default=[]),
+        )),
+        image=dict(type='str', required=True),
+        name=dict(type='str', default='opt-firewall'),
+        volume=dict(type='str', default='opt-firewall'),
+        backend=dict(type='str', default='auto', choices=list(_fwplan.BACKENDS)),
+        interval=dict(type='int', default=5),
+    )
+    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+
+def bridge_of(client, network):
+    data = client.api.inspect_network(network)
+    return (data.get('Options') or {}).get('com.docker.network.bridge.name') or 'br-' + data['Id'][:12]
+
+
+def observe(client, name, image_id):
+    try:
+        data = client.api.inspect_container(name)
+    except _docker.NotFound:
+        return None
+    labels = data['Config'].get('Labels') or {}
+    return {'id': data['Id'], 'running': bool(data['State'].get('Running')),
+            'hash': labels.get(_fwplan.LABEL_HASH), 'image_stale': data['Image'] != image_id}
+
+
+def read_rules(client, container):
+    """The saved rule set ('' when none), read through the API (running or not)."""
+    try:
+        stream, _stat = client.api.get_archive(container, _fwplan.RULES_FILE)
+    except _docker.NotFound:
+        return ''
+    files = _configapply.parse_archive(b''.join(stream))
+    return files.get('rules.v4', {}).get('content', b'').decode('utf-8')
+
+
+def create_container(client, spec):
+    binds = ['%s:%s:rw' % (spec['volume'], _fwplan.STATE_DIR)]
+    if spec['xtables_lock']:
+        # Create the host's lock file if no iptables run made it yet: a missing bind source
+        # would become a directory.
+        with open(_fwplan.XTABLES_LOCK, 'a'):
+            pass
+        binds.append('%s:%s:rw' % (_fwplan.XTABLES_LOCK, _fwplan.XTABLES_LOCK))
+    host_config = client.api.create_host_config(
+        network_mode='host', cap_drop=['ALL'], cap_add=spec['cap_add'], read_only=True,
+        tmpfs={'/run': 'rw,nosuid,nodev,noexec,size=1m'}, binds=binds,
+        restart_policy={'Name': spec['restart']})
+    created = client.api.create_container(
+        spec['image'], name=spec['name'], host_config=host_config, labels=_fwplan.container_labels(spec),
+        environment={'OPT_FIREWALL_BACKEND': spec['backend'], 'OPT_FIREWALL_INTERVAL': str(spec['interval'])})
+    return created['Id']
+
+
+def ensure_running(client, container_id, name, lang):
+    client.api.start(container_id)
+    deadline = time.monotonic() + START_WAIT
+    while True:
+        state = client.api.inspect_container(container_id)['State']
+        if state.get('Running'):
+            return
+        if time.monotonic() > deadline or state.get('Status') == 'exited':
+            logs = _docker.clip_output(client.api.logs(container_id, tail=20))
+            raise FirewallError(msg('fw_not_running', lang, name=name, state=state.get('Status'), logs=logs))
+        time.sleep(0.2)
+
+
+class FirewallError(Exception):
+    """A step failed; the message is rendered for the operator."""
+
+
+def converge(client, spec, observed, desired_rules, plan, lang):
+    """Mutations, in order: volume, container, rule set. Returns the container id."""
+    container_id = observed['id'] if observed else None
+    if plan['container'] in ('create', 'recreate'):
+        try:
+            client.api.inspect_volume(spec['volume'])
+        except _docker.NotFound:
+            client.api.create_volume(spec['volume'], labels={_fwplan.LABEL_ROLE: _fwplan.ROLE})
+        if container_id:
+            # The kernel keeps the rules while the container is replaced.
+            client.api.remove_container(container_id, force=True)
+        container_id = create_container(client, spec)
+    if plan['container'] != 'none':
+        ensure_running(client, container_id, spec['name'], lang)
+    if plan['apply']:
+        new = os.path.basename(_fwplan.RULES_FILE) + '.new'
+        archive = _configapply.build_archive({new: {'content': desired_rules, 'mode': 0o600, 'uid': 0, 'gid': 0}})
+        client.api.put_archive(container_id, _fwplan.STATE_DIR, archive)
+        code, output = _docker.exec_command(client, container_id,
+                                            ['opt-firewall', 'apply', '%s/%s' % (_fwplan.STATE_DIR, new)])
+        if code != 0:
+            raise FirewallError(msg('fw_apply_failed', lang, error=output or 'exit code %s' % code))
+    return container_id
+
+
+def main():
+    module = build_module()
+    params = module.params
+    lang = params['lang']
+    url = params['docker_host']
+    _docker.check_requirements(module)
+    clients = params['clients']
+    errors = _fwplan.validate(params['coaxis_lans'], clients, lang)
+
+    client = _docker.docker_client(module)
+    step = 'the firewall inspection'
+    try:
+        try:
+            bridge = bridge_of(client, params['network'])
+            errors += _fwplan.validate_bridge(bridge, lang)
+        except _docker.NotFound:
+            errors.append(msg('fw_network_missing', lang, network=params['network'], url=url))
+            bridge = None
+        try:
+            image_id = client.api.inspect_image(params['image'])['Id']
+        except _docker.NotFound:
+            errors.append(msg('fw_image_missing', lang, image=params['image'], url=url))
+            image_id = None
+        if errors:
+            module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
+
+        spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
+                                         params['interval'])
+        desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients)
+        observed = observe(client, params['name'], image_id)
+        current_rules = read_rules(client, observed['id']) if observed else ''
+        status, status_text = None, 'no firewall container'
+        if observed and observed['running']:
+            status, status_text = _docker.exec_command(client, observed['id'], ['opt-firewall', 'check'])
+        plan = _fwplan.plan(spec, observed, current_rules, status, desired_rules)
+
+        container_id = observed['id'] if observed else None
+        backend = None
+        if plan['changed'] and not module.check_mode:
+            step = 'the firewall update'
+            container_id = converge(client, spec, observed, desired_rules, plan, lang)
+            status, status_text = _docker.exec_command(client, container_id, ['opt-firewall', 'check'])
+        if container_id and (observed or not module.check_mode):
+            step = 'the firewall check'
+            running = client.api.inspect_container(container_id)['State'].get('Running')
+            backend = _docker.exec_command(client, container_id, ['opt-firewall', 'backend'])[1] if running else None
+    except (FirewallError, _docker.DockerException, _docker.RequestException) as exc:
+        if isinstance(exc, FirewallError):
+            module.fail_json(msg=str(exc), changed=True)
+        module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())
+
+    final_rules = desired_rules if (plan['apply'] or not observed) else current_rules
+    result = dict(
+        changed=plan['changed'],
+        container=dict(name=params['name'], id=container_id, action=plan['container']),
+        clients=_fwplan.clients_in(final_rules),
+        added=plan['added'], pruned=plan['pruned'],
+        rules=_fwplan.rule_lines(final_rules),
+        backend=backend or '', status=status_text,
+        message=msg('fw_summary', lang, network=params['network'], count=len(_fwplan.clients_in(final_rules)),
+                    backend=backend or '?', added=', '.join(plan['added']) or '-',
+                    pruned=', '.join(plan['pruned']) or '-'),
+    )
+    if module._diff:
+        result['diff'] = dict(before=current_rules, after=desired_rules,
+                              before_header='%s:%s' % (params['name'], _fwplan.RULES_FILE),
+                              after_header='%s:%s' % (params['name'], _fwplan.RULES_FILE))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
