@@ -3,6 +3,7 @@
 #
 #   lab/engine.sh up       start it, reuse it when it answers, recover it when half-alive
 #   lab/engine.sh down     stop it and remove everything it made (namespace, veth, host rules, mounts)
+#   lab/engine.sh restart  stop dockerd (it stops its containers) and start it again, as a host would
 #   lab/engine.sh status   say what is there; exit 0 only when the engine answers
 #   lab/engine.sh exec -- CMD...   run CMD inside the lab namespace with DOCKER_HOST set
 #
@@ -218,6 +219,22 @@ cmd_down() {
   log "lab removed (the base image cache in $LAB_CACHE is kept; make lab-clean removes it)"
 }
 
+cmd_restart() {
+  # What `systemctl restart docker` does: dockerd stops its containers and exits, then
+  # starts again and brings back the ones with a restart policy.
+  [ "$(id -u)" = 0 ] || die "run as root"
+  local p i
+  if [ -f "$PIDFILE" ] && p=$(cat "$PIDFILE" 2>/dev/null) && [ -d "/proc/$p" ]; then
+    log "stopping dockerd ($p)"
+    kill -TERM "$p"
+    for i in $(seq 1 60); do  # bounded: 30 s, then engine_up deals with what is left
+      [ -d "/proc/$p" ] || break
+      sleep 0.5
+    done
+  fi
+  engine_up
+}
+
 cmd_status() {
   local rc=0
   [ -e "$NSPATH" ] && echo "namespace: $LAB_NS" || { echo "namespace: absent"; rc=1; }
@@ -235,7 +252,8 @@ cmd_exec() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
+  restart) cmd_restart ;;
   status) cmd_status ;;
   exec) shift; cmd_exec "$@" ;;
-  *) echo "usage: $0 up|down|status|exec -- CMD..." >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|restart|status|exec -- CMD..." >&2; exit 2 ;;
 esac

@@ -71,6 +71,12 @@ class Inventory:
         (self.path / "hosts.yml").write_text(yaml.safe_dump(hosts))
         self.client(name, **values)
 
+    def remove_client(self, name):
+        """Take a client out of the inventory (its host_vars stay, as an operator's would)."""
+        hosts = yaml.safe_load((self.path / "hosts.yml").read_text())
+        hosts["all"]["children"]["opt_clients"]["hosts"].pop(name)
+        (self.path / "hosts.yml").write_text(yaml.safe_dump(hosts))
+
     def _command(self, name, args, lang):
         cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(self.path),
                str(ROOT / "playbooks" / name), *args]
@@ -112,6 +118,29 @@ def clean_engine(engine):
         network.remove()
     for volume in engine.volumes.list(filters={"label": MANAGED}):
         volume.remove(force=True)
+    clear_firewall()
+
+
+FIREWALL_JUMPS = (("FORWARD", "DOCKER-USER"), ("DOCKER-USER", "COAXIS-OPT"), ("INPUT", "COAXIS-OPT-INPUT"))
+
+
+def iptables(*args, check=True):
+    """iptables of the lab namespace (the tests run inside it, as on the Docker host)."""
+    return subprocess.run(["iptables", "-w", "5", *args], capture_output=True, text=True, check=check)
+
+
+def clear_firewall():
+    """The kernel keeps the firewall's rules after its container is gone: remove them too."""
+    for parent, chain in FIREWALL_JUMPS[1:]:
+        while iptables("-D", parent, "-j", chain, check=False).returncode == 0:
+            pass
+        iptables("-F", chain, check=False)
+        iptables("-X", chain, check=False)
+
+
+def firewall_rules():
+    """Our chains as the kernel has them (iptables -S), '' when absent."""
+    return "".join(iptables("-S", chain, check=False).stdout for chain in ("COAXIS-OPT", "COAXIS-OPT-INPUT"))
 
 
 @pytest.fixture
@@ -131,4 +160,4 @@ def engine_snapshot(engine):
                         for c in engine.containers.list(all=True))
     networks = sorted((n.name, n.id, json.dumps(n.attrs["IPAM"], sort_keys=True)) for n in engine.networks.list())
     volumes = sorted(v.name for v in engine.volumes.list())
-    return containers, networks, volumes
+    return containers, networks, volumes, firewall_rules()

@@ -156,6 +156,10 @@ def desired_container(name, image, volume, backend, interval):
     return spec
 
 
+def volume_labels():
+    return {LABEL_MANAGED_BY: MANAGED_BY, LABEL_ROLE: ROLE}
+
+
 def container_labels(spec):
     return {LABEL_MANAGED_BY: MANAGED_BY, LABEL_ROLE: ROLE, LABEL_HASH: spec['hash']}
 

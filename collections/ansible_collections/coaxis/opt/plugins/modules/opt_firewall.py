@@ -21,7 +21,7 @@ description:
   - "The replies back (conntrack C(RELATED,ESTABLISHED))."
   - "Isolation: a client container cannot open a connection to another client, to the Coaxis LAN or
     to the Docker host itself (rejected, so the sender sees a refusal at once)."
-  - Clients missing from O(clients) lose their rules (pruned): pass every client of the Docker host.
+  - "Clients missing from O(clients) lose their rules (pruned): pass every client of the Docker host."
   - The rules are applied in one C(iptables-restore --noflush) transaction, so a failure leaves the
     previous rules in place. The rule set is saved on the container's volume; the container re-applies
     it when it starts and whenever it stops being evaluated first (after a dockerd restart the Docker
@@ -252,7 +252,7 @@ def converge(client, spec, observed, desired_rules, plan, lang):
         try:
             client.api.inspect_volume(spec['volume'])
         except _docker.NotFound:
-            client.api.create_volume(spec['volume'], labels={_fwplan.LABEL_ROLE: _fwplan.ROLE})
+            client.api.create_volume(spec['volume'], labels=_fwplan.volume_labels())
         if container_id:
             # The kernel keeps the rules while the container is replaced.
             client.api.remove_container(container_id, force=True)

@@ -8,7 +8,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.filter.inventory import opt_client_specs, opt_volume_names
+from ansible_collections.coaxis.opt.plugins.filter.inventory import opt_client_specs, opt_firewall_clients, opt_volume_names
 
 HOSTVARS = {
     'acme': {'opt_docker_host': 'dh1', 'opt_ip': '10.128.0.10', 'opt_volume_migrate': True,
@@ -40,3 +40,16 @@ def test_volume_names_for_opt_client():
 def test_volume_names_refuses_a_non_dict_volume():
     with pytest.raises(AnsibleFilterError, match='opt_volume_names: logs_volume of acme must be a dict'):
         opt_volume_names([{'name': 'acme', 'logs_volume': 'opt-acme-logs-2'}])
+
+
+def test_opt_firewall_clients_collects_every_listen_port():
+    specs = [{'name': 'acme', 'ip': '10.128.0.10', 'sites': [
+        {'name': 'lyon', 'printers': [{'listen_port': 9102}, {'listen_port': 9101}]},
+        {'name': 'paris', 'printers': [{'listen_port': 9201}]},
+        {'name': 'empty'}]}]
+    assert opt_firewall_clients(specs) == [{'name': 'acme', 'ip': '10.128.0.10', 'ports': [9101, 9102, 9201]}]
+
+
+def test_opt_firewall_clients_needs_an_address():
+    with pytest.raises(AnsibleFilterError, match='opt_firewall_clients: acme has no address'):
+        opt_firewall_clients([{'name': 'acme', 'sites': []}])
