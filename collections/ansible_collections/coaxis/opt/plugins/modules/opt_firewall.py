@@ -41,6 +41,11 @@ options:
       - Name of the client network; its bridge is the interface the isolation rules match.
     type: str
     required: true
+  bridge_name:
+    description:
+      - The client network's bridge as the inventory names it. Only used to show the rules in check
+        mode before the network exists; otherwise the bridge is read from the engine.
+    type: str
   coaxis_lans:
     description:
       - The Coaxis LAN(s) allowed to print to the clients, in CIDR form.
@@ -170,6 +175,7 @@ START_WAIT = 10
 def build_module():
     argument_spec = _docker.docker_argument_spec(
         network=dict(type='str', required=True),
+        bridge_name=dict(type='str'),
         coaxis_lans=dict(type='list', elements='str', required=True),
         clients=dict(type='list', elements='dict', required=True, options=dict(
             name=dict(type='str', required=True),
@@ -286,8 +292,10 @@ def main():
             bridge = bridge_of(client, params['network'])
             errors += _fwplan.validate_bridge(bridge, lang)
         except _docker.NotFound:
-            errors.append(msg('fw_network_missing', lang, network=params['network'], url=url))
-            bridge = None
+            # In check mode the run that would create the network has not; show the rules anyway.
+            bridge = params['bridge_name'] or 'br-(%s)' % params['network']
+            if not module.check_mode:
+                errors.append(msg('fw_network_missing', lang, network=params['network'], url=url))
         try:
             image_id = client.api.inspect_image(params['image'])['Id']
         except _docker.NotFound:
