@@ -179,6 +179,8 @@ def plan_routes(routes, runtime, gateways, managed, lang='en'):
     unit_routes += [dict((k, r[k]) for k in ('dest', 'via', 'comment')) for r in routes if r['state'] == 'present']
     unit_routes.sort(key=lambda r: (ipaddress.IPv4Network(r['dest']).network_address, r['dest']))
     if errors:
+        # Refused as a whole: nothing is done for any route.
+        results = [dict(r, action='none') for r in results]
         return {'errors': errors, 'results': results, 'commands': [], 'unit_routes': unit_routes}
     return {'errors': [], 'results': results, 'commands': deletions + additions, 'unit_routes': unit_routes}
 
