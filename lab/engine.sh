@@ -86,6 +86,10 @@ kill_engine() {
   [ -n "$pids" ] || return 0
   log "stopping engine processes: $(echo $pids)"
   kill -TERM $pids 2>/dev/null || true
+  # systemd as a container's PID 1 (the lab's Coaxis host) ignores SIGTERM: it shuts down on SIGRTMIN+3.
+  for p in $pids; do
+    if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = systemd ]; then kill -s RTMIN+3 "$p" 2>/dev/null || true; fi
+  done
   for i in $(seq 1 30); do  # bounded: 15 s, then KILL
     pids=$(for p in $pids; do [ ! -d "/proc/$p" ] || echo "$p"; done)
     [ -z "$pids" ] && return 0

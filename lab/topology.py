@@ -1,6 +1,7 @@
 """Create (or repair) the lab's stand-ins around the product on the lab engine.
 
-    coaxis-lan  lab-coaxis-1: a Coaxis host with sshd; Ansible reaches it over SSH
+    coaxis-lan  lab-coaxis-1: a Coaxis host booting systemd (sshd as ssh.service); Ansible
+                reaches it over SSH
     wan         lab-site-lyon, lab-site-paris: client sites' gateways (sshd, pinned host keys)
     site LANs   lab-printer-lyon-1, -lyon-2, -paris-1: raw 9100 printer sinks, each on its
                 site's internal network only (reachable through that site's sshd alone)
@@ -9,6 +10,8 @@ The client network itself is not made here: the product makes it
 (coaxis.opt.opt_network). Keys are generated once under $LAB_STATE/keys.
 Idempotent: what exists and matches is left alone, what is stopped is started.
 """
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -51,6 +54,15 @@ WAN_RULES = [
     ["-i", "lab-wan", "-o", "opt-clients", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"],
 ]
 RULE_TAG = "coaxis-lab-wan"
+# The Coaxis host boots systemd as PID 1 (lab-node execs it), so what the product persists
+# there (the routes unit of coaxis.opt.opt_route) is replayed for real when it restarts.
+# What systemd needs in a container on this kernel and dockerd 20.10 (cgroup v1): the
+# container=docker hint, its own shutdown signal, tmpfs where it expects a fresh boot, and the
+# name=systemd hierarchy writable (without it: "Failed to create .../init.scope control
+# group"); it then writes only below its own container's cgroup.
+SYSTEMD_ROLES = {"coaxis-host"}
+SYSTEMD_CGROUP = "/sys/fs/cgroup/systemd"
+SPEC_LABEL = "coaxis.lab.spec"
 
 
 def log(text):
@@ -145,10 +157,41 @@ def ensure_network(client, name, subnet, gateway, bridge, internal):
         options={"com.docker.network.bridge.name": bridge})
 
 
+def systemd_cgroup():
+    """The cgroup v1 name=systemd hierarchy's mount point; a clear exit when there is none."""
+    with open("/proc/mounts", encoding="utf-8") as mounts:
+        for line in mounts:
+            _, path, fstype, options = line.split()[:4]
+            if fstype == "cgroup" and "name=systemd" in options.split(","):
+                return path
+    sys.exit("the lab's Coaxis host boots systemd, which needs the cgroup v1 name=systemd hierarchy "
+             f"(a 'cgroup ... name=systemd' line in /proc/mounts, usually at {SYSTEMD_CGROUP}); this machine has "
+             "none (cgroup v2 only?). Mount it: mkdir -p /sys/fs/cgroup/systemd && "
+             "mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd")
+
+
+def node_spec(role, addresses, caps, keydir):
+    """Everything the container is created with, besides its image: compared on every run."""
+    spec = {"command": [role], "addresses": addresses, "caps": caps, "keydir": keydir,
+            "entrypoint": None, "environment": None, "stop_signal": None, "tmpfs": None, "cgroup": None}
+    if role in SYSTEMD_ROLES:
+        spec.update(entrypoint=["/usr/local/bin/lab-node"], environment={"container": "docker"},
+                    stop_signal="SIGRTMIN+3", tmpfs={"/run": "", "/run/lock": "", "/tmp": ""},
+                    cgroup=systemd_cgroup())
+    return spec
+
+
+def spec_digest(spec):
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def ensure_node(client, name, role, addresses, caps, keydir, image_id, keys_changed):
+    spec = node_spec(role, addresses, caps, keydir)
+    digest = spec_digest(spec)
     try:
         container = client.containers.get(name)
-        if container.image.id == image_id:
+        same_spec = container.labels.get(SPEC_LABEL) == digest
+        if container.image.id == image_id and same_spec:
             if keydir in keys_changed and container.status == "running":
                 log(f"restarting {name}: its keys changed")
                 container.restart(timeout=5)
@@ -156,18 +199,21 @@ def ensure_node(client, name, role, addresses, caps, keydir, image_id, keys_chan
                 log(f"starting {name}")
                 container.start()
             return
-        log(f"{name}: image changed, recreating")
+        log(f"{name}: {'image' if same_spec else 'settings'} changed, recreating")
         container.remove(force=True)
     except docker.errors.NotFound:
         pass
     networks = list(addresses)
     first = networks[0]
     mounts = [docker.types.Mount("/etc/lab-ssh", str(KEYS / keydir), type="bind", read_only=True)] if keydir else []
-    log(f"container {name} ({role})")
+    if spec["cgroup"]:
+        mounts.append(docker.types.Mount(SYSTEMD_CGROUP, spec["cgroup"], type="bind", read_only=False))
+    log(f"container {name} ({role}{', systemd' if spec['cgroup'] else ''})")
     created = client.api.create_container(
-        NODE_IMAGE, command=[role], name=name, hostname=name, labels=LABEL,
+        NODE_IMAGE, command=spec["command"], entrypoint=spec["entrypoint"], environment=spec["environment"],
+        stop_signal=spec["stop_signal"], name=name, hostname=name, labels={**LABEL, SPEC_LABEL: digest},
         host_config=client.api.create_host_config(
-            network_mode=first, cap_add=caps, mounts=mounts,
+            network_mode=first, cap_add=caps, mounts=mounts, tmpfs=spec["tmpfs"],
             restart_policy={"Name": "unless-stopped"}),
         networking_config=client.api.create_networking_config(
             {first: client.api.create_endpoint_config(ipv4_address=addresses[first])}))

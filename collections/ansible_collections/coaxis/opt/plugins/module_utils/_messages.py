@@ -516,6 +516,80 @@ MESSAGES = {
         'fr': 'pare-feu de {network} : {count} client(s) avec règles, backend {backend} ; ajoutés : {added} ; retirés : {pruned}',
     },
     # --- end of firewall messages ---
+    # --- routes (opt_route) ------------------------------------------------------------------
+    'route_unit_invalid': {
+        'en': "invalid unit name {unit}: use letters, digits, ':', '_', '.', '@' or '-', without .service",
+        'fr': "nom d'unité {unit} invalide : lettres, chiffres, ':', '_', '.', '@' ou '-', sans .service",
+    },
+    'route_dest_invalid': {
+        'en': 'route {dest}: not a valid IPv4 network (a.b.c.d/n)',
+        'fr': "route {dest} : ce n'est pas un réseau IPv4 valide (a.b.c.d/n)",
+    },
+    'route_dest_host_bits': {
+        'en': 'route {dest}: host bits are set; did you mean {network}?',
+        'fr': "route {dest} : des bits d'hôte sont à 1 ; vouliez-vous dire {network} ?",
+    },
+    'route_dest_default': {
+        'en': 'route {dest}: the default route is not managed by coaxis.opt.opt_route',
+        'fr': "route {dest} : la route par défaut n'est pas gérée par coaxis.opt.opt_route",
+    },
+    'route_via_invalid': {
+        'en': 'route {dest}: gateway {via} is not a valid IPv4 address',
+        'fr': "route {dest} : la passerelle {via} n'est pas une adresse IPv4 valide",
+    },
+    'route_via_inside': {
+        'en': 'route {dest}: gateway {via} is inside the destination itself',
+        'fr': 'route {dest} : la passerelle {via} est dans la destination elle-même',
+    },
+    'route_comment_invalid': {
+        'en': 'route {dest}: the comment must be one line of printable characters',
+        'fr': "route {dest} : le commentaire doit tenir sur une ligne de caractères imprimables",
+    },
+    'route_duplicate': {
+        'en': 'route {dest} is listed {count} times',
+        'fr': 'la route {dest} apparaît {count} fois',
+    },
+    'route_overlap': {
+        'en': 'route {dest} overlaps the requested route {other}',
+        'fr': 'la route {dest} chevauche la route demandée {other}',
+    },
+    'route_no_systemd': {
+        'en': 'persist=systemd, but this host does not run systemd ({path} is missing): persist the '
+              'routes another way and use persist=none',
+        'fr': "persist=systemd, mais cet hôte ne fonctionne pas sous systemd ({path} est absent) : "
+              'rendez les routes persistantes autrement et utilisez persist=none',
+    },
+    'route_unit_foreign': {
+        'en': 'the unit file {path} exists and was not written by coaxis.opt.opt_route: it is left alone; '
+              'choose another unit name',
+        'fr': "le fichier d'unité {path} existe et n'a pas été écrit par coaxis.opt.opt_route : il n'est pas "
+              "modifié ; choisissez un autre nom d'unité",
+    },
+    'route_gateway_unreachable': {
+        'en': 'route {dest}: gateway {via} is not on a directly connected network of this host ({detail})',
+        'fr': "route {dest} : la passerelle {via} n'est pas sur un réseau directement connecté à cet hôte ({detail})",
+    },
+    'route_conflict_same': {
+        'en': 'route {dest} via {via}: the host already has the route {existing}; it is never overwritten: '
+              'remove it by hand or fix the inventory',
+        'fr': "route {dest} via {via} : l'hôte a déjà la route {existing} ; elle n'est jamais écrasée : "
+              "supprimez-la à la main ou corrigez l'inventaire",
+    },
+    'route_conflict_inside': {
+        'en': 'route {dest} via {via}: the host has the more specific route {existing} inside it, not made by '
+              'coaxis.opt.opt_route; remove it by hand or fix the inventory',
+        'fr': "route {dest} via {via} : l'hôte a la route plus précise {existing} à l'intérieur, qui ne vient "
+              "pas de coaxis.opt.opt_route ; supprimez-la à la main ou corrigez l'inventaire",
+    },
+    'route_command_failed': {
+        'en': '{command} failed (exit {code}): {error}',
+        'fr': '{command} a échoué (code {code}) : {error}',
+    },
+    'route_summary': {
+        'en': '{host}: route {dest} via {via} ({comment}): {action}',
+        'fr': '{host} : route {dest} via {via} ({comment}) : {action}',
+    },
+    # --- end of route messages ---
     # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {
         'en': '{client}: unknown client; the inventory\'s clients (group opt_clients) are: {known}',

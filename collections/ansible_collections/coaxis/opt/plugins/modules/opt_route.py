@@ -1,0 +1,296 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: opt_route
+short_description: Static routes of a Coaxis host to the client networks, at runtime and persisted (Coaxis OPT)
+version_added: 0.1.0
+description:
+  - Runs on a Coaxis host (Linux, as root). Makes every route of O(routes) present or absent in the
+    main routing table with C(ip route add)/C(ip route del), and persists the present ones in a
+    systemd unit of its own, C(/etc/systemd/system/<unit>.service).
+  - "The whole request is checked before any change, and every problem is reported at once: a
+    destination that is not a network address (the error names the network it meant), a gateway
+    inside its destination, a destination listed twice or overlapping another one, a gateway that
+    is not on a directly connected network of the host (C(ip route get)), and a route that
+    conflicts with the host's table: the same destination through another gateway or device, or a
+    more specific route inside the destination that this module did not make. A conflicting route
+    is never overwritten. An identical existing route is adopted as it is."
+  - A route the unit made, whose gateway the task now gives differently, is moved to the new gateway.
+    Routes the unit holds that the task does not name are kept; remove one with O(routes[].state=absent).
+  - "Why a unit of its own and not the host's network configuration: it works the same whatever
+    manages the host's interfaces (ifupdown, NetworkManager, netplan, systemd-networkd), it never
+    edits a file that, written wrong, could cut the host off the network at its next boot, and it is
+    easy to inspect and undo (C(systemctl cat <unit>), C(systemctl disable <unit>)). The unit is a
+    C(oneshot) ordered after C(network-online.target) with one C(ExecStart=-ip route add) and one
+    C(ExecStop=-ip route del) line per route; a route already there does not fail it."
+  - The unit is enabled, and started only when it is not active, so routes in place are never
+    dropped by a restart. When no present route is left, the unit is disabled and removed.
+attributes:
+  check_mode:
+    support: full
+    description: Reads the routing table and the unit, plans, changes nothing.
+  diff_mode:
+    support: full
+    description: The runtime routes and the unit file, before and after.
+options:
+  routes:
+    description:
+      - The routes to manage.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      dest:
+        description:
+          - Destination network in CIDR form, for example V(10.128.0.0/16) (the client subnet).
+        type: str
+        required: true
+      via:
+        description:
+          - IPv4 address of the gateway (the Docker host's address on the Coaxis LAN); it must be on a
+            network directly connected to the host.
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) adds the route, V(absent) removes it (only through this gateway).
+        type: str
+        default: present
+        choices: [present, absent]
+      comment:
+        description:
+          - One line written above the route in the unit, for example the Docker host's name.
+        type: str
+  persist:
+    description:
+      - V(systemd) persists the present routes in the unit O(unit); the host must run systemd.
+      - V(none) manages the runtime table only (lost at the next boot).
+    type: str
+    default: systemd
+    choices: [systemd, none]
+  unit:
+    description:
+      - Name of the systemd unit, without C(.service).
+    type: str
+    default: coaxis-opt-routes
+  lang:
+    description:
+      - Language of the operator-facing messages.
+    type: str
+    default: en
+    choices: [en, fr]
+notes:
+  - "Inspect what persists the routes with C(systemctl cat coaxis-opt-routes) and C(systemctl status coaxis-opt-routes)."
+author:
+  - Coaxis OPT team (@coaxis)
+"""
+
+EXAMPLES = r"""
+- name: Route to the client subnet through the Docker host
+  coaxis.opt.opt_route:
+    routes:
+      - dest: 172.16.0.0/16
+        via: 192.168.2.156
+        comment: docker-1.coaxis.lan
+  become: true
+
+- name: Remove it (and the unit, when no route is left)
+  coaxis.opt.opt_route:
+    routes:
+      - dest: 172.16.0.0/16
+        via: 192.168.2.156
+        state: absent
+    lang: fr
+  become: true
+"""
+
+RETURN = r"""
+routes:
+  description: One entry per requested route, with what was done (or would be done in check mode).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    dest:
+      description: Destination network, canonical CIDR form.
+      type: str
+      sample: 10.128.0.0/16
+    via:
+      description: Gateway.
+      type: str
+      sample: 10.129.0.1
+    state:
+      description: Requested state.
+      type: str
+    comment:
+      description: The route's comment.
+      type: str
+    action:
+      description: V(added), V(removed) or V(none) (already as requested).
+      type: str
+      sample: added
+unit:
+  description: Path of the unit file (V(null) with O(persist=none)).
+  returned: always
+  type: str
+  sample: /etc/systemd/system/coaxis-opt-routes.service
+commands:
+  description: The C(ip) commands run (or that would run), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["ip route add 10.128.0.0/16 via 10.129.0.1"]
+unit_steps:
+  description: The unit steps done (or that would be done), among write, daemon-reload, enable, start, disable, stop, remove.
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Every problem found, when the request is refused.
+  returned: failure
+  type: list
+  elements: str
+"""
+
+import json
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _routeplan
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+UNIT_DIR = '/etc/systemd/system'
+SYSTEMD_RUNNING = '/run/systemd/system'
+
+
+def build_module():
+    argument_spec = dict(
+        routes=dict(type='list', elements='dict', required=True, options=dict(
+            dest=dict(type='str', required=True),
+            via=dict(type='str', required=True),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            comment=dict(type='str'),
+        )),
+        persist=dict(type='str', default='systemd', choices=['systemd', 'none']),
+        unit=dict(type='str', default='coaxis-opt-routes'),
+        lang=dict(type='str', default='en', choices=['en', 'fr']),
+    )
+    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+
+class Host:
+    """The commands and files the module reads and writes; failures end the run with a message."""
+
+    def __init__(self, module, lang):
+        self.module, self.lang = module, lang
+        self.ip = os.path.realpath(module.get_bin_path('ip', required=True))
+
+    def run(self, argv, **result):
+        rc, out, err = self.module.run_command(argv)
+        if rc != 0:
+            self.module.fail_json(msg=msg('route_command_failed', self.lang, command=' '.join(argv), code=rc,
+                                          error=(err or out).strip()), **result)
+        return out
+
+    def runtime(self):
+        return _routeplan.normalize_runtime(json.loads(self.run([self.ip, '-j', 'route', 'show', 'table', 'main']) or '[]'))
+
+    def lookup(self, via):
+        rc, out, err = self.module.run_command([self.ip, '-j', 'route', 'get', via])
+        if rc != 0:
+            return {'error': (err or out).strip()}
+        answer = json.loads(out or '[]')
+        return answer[0] if answer else {'error': 'no answer'}
+
+    def systemctl(self, *args):
+        return self.module.run_command([self.module.get_bin_path('systemctl', required=True)] + list(args))[0] == 0
+
+    def write(self, path, text):
+        handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.%s.' % os.path.basename(path))
+        with os.fdopen(handle, 'w') as stream:
+            stream.write(text)
+        os.chmod(temp, 0o644)
+        self.module.atomic_move(temp, path)
+
+
+def read_text(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as stream:
+        return stream.read()
+
+
+def apply_unit(module, host, path, steps, after, unit, result):
+    systemctl = module.get_bin_path('systemctl', required=True)
+    commands = {'daemon-reload': ['daemon-reload'], 'enable': ['enable', unit], 'start': ['start', unit],
+                'disable': ['disable', unit], 'stop': ['stop', unit]}
+    for step in steps:
+        if step == 'write':
+            host.write(path, after)
+        elif step == 'remove':
+            os.unlink(path)
+        else:
+            host.run([systemctl] + commands[step], **result)
+
+
+def main():
+    module = build_module()
+    params = module.params
+    lang, persist, unit = params['lang'], params['persist'], params['unit']
+    routes, errors = _routeplan.validate_routes(params['routes'], unit, lang)
+    path = os.path.join(UNIT_DIR, unit + '.service') if persist == 'systemd' else None
+    if persist == 'systemd' and not os.path.isdir(SYSTEMD_RUNNING):
+        errors.append(msg('route_no_systemd', lang, path=SYSTEMD_RUNNING))
+    result = dict(changed=False, routes=[], unit=path, commands=[], unit_steps=[])
+    if errors:
+        module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+                         errors=errors, **result)
+
+    host = Host(module, lang)
+    runtime = host.runtime()
+    gateways = dict((via, host.lookup(via)) for via in sorted(set(r['via'] for r in routes if r['state'] == 'present')))
+    before = read_text(path) if path else None
+    if path and not _routeplan.unit_is_ours(before):
+        errors.append(msg('route_unit_foreign', lang, path=path))
+    managed = _routeplan.parse_unit(before) if path and not errors else []
+    plan = _routeplan.plan_routes(routes, runtime, gateways, managed, lang)
+    errors += plan['errors']
+    result['routes'] = plan['results']
+    if errors:
+        module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+                         errors=errors, **result)
+
+    after = _routeplan.render_unit(plan['unit_routes'], host.ip, unit) if path else None
+    steps = []
+    if path:
+        steps = _routeplan.plan_systemd(before, after, host.systemctl('is-enabled', '--quiet', unit),
+                                        host.systemctl('is-active', '--quiet', unit))
+    commands = plan['commands']
+    result.update(changed=bool(commands or steps), commands=['ip ' + ' '.join(c) for c in commands], unit_steps=steps)
+    if module._diff:
+        result['diff'] = [
+            dict(before_header='runtime routes (ip route show table main)', after_header='runtime routes',
+                 before='\n'.join(_routeplan.describe(r) for r in runtime) + '\n',
+                 after='\n'.join(_routeplan.runtime_after(runtime, commands)) + '\n'),
+        ]
+        if path:
+            result['diff'].append(dict(before_header=path, after_header=path, before=before or '', after=after or ''))
+
+    if not module.check_mode:
+        for command in commands:
+            host.run([host.ip] + command, **result)
+        if path:
+            apply_unit(module, host, path, steps, after, unit, result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
