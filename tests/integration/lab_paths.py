@@ -8,6 +8,7 @@ container that mounts the volume read-write.
 """
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
 from ansible_collections.coaxis.opt.plugins.module_utils._configapply import build_archive  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[2]
 LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
 KEYS = LAB_STATE / "keys"
 MAST_UID = 10001
@@ -152,12 +154,20 @@ def wait_job(engine, printer_ip, before, timeout=30):
     return {}
 
 
+def routes(*args):
+    """playbooks/routes.yml on the lab inventory (the Coaxis host, over SSH)."""
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "playbooks" / "routes.yml"),
+                           *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
 def open_coaxis_path(engine):
-    """The Coaxis host's route to the client network (the firewall rules come from the
-    product: add_client.yml converges coaxis.opt.opt_firewall)."""
-    engine.containers.get(COAXIS_HOST).exec_run(
-        ["ip", "route", "replace", CLIENT_SUBNET, "via", DOCKER_HOST_ON_COAXIS_LAN])
+    """The product's path from the Coaxis host to the clients: its route (routes.yml); the
+    firewall rules come with add_client.yml (coaxis.opt.opt_firewall)."""
+    run = routes()
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr
 
 
 def close_coaxis_path(engine):
-    engine.containers.get(COAXIS_HOST).exec_run(["ip", "route", "del", CLIENT_SUBNET])
+    run = routes("-e", "state=absent")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr

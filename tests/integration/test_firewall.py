@@ -22,13 +22,13 @@ LYON_1 = "10.131.1.20"
 @pytest.fixture(scope="module")
 def lab(engine, tmp_path_factory):
     clean_engine(engine)
+    close_coaxis_path(engine)  # no route on the Coaxis host yet
     inventory = Inventory(tmp_path_factory.mktemp("firewall") / "inventory")
     for client in ("acme", "globex"):
         run = inventory.playbook("add_client.yml", "-e", f"client={client}")
         assert run.rc == 0, run
     for client, site in (("acme", "lyon"), ("acme", "paris"), ("globex", "lyon")):
         wait_state(engine, client, site, "up", timeout=40)
-    open_coaxis_path(engine)
     yield inventory
     close_coaxis_path(engine)
 
@@ -60,22 +60,10 @@ def deliver(engine, port=9101, printer=LYON_1):
     return sent, wait_job(engine, printer, before, timeout=15)
 
 
-def test_each_client_has_its_rules_tagged_and_first(lab, engine):
-    rules = iptables("-S", "COAXIS-OPT").stdout
-    assert ('-A COAXIS-OPT -s 10.129.0.0/24 -d 10.128.0.10/32 -p tcp -m multiport --dports 9101,9102,9201 '
-            '-m comment --comment "coaxis-opt client=acme" -j ACCEPT') in rules
-    assert ('-A COAXIS-OPT -s 10.129.0.0/24 -d 10.128.0.11/32 -p tcp -m multiport --dports 9101 '
-            '-m comment --comment "coaxis-opt client=globex" -j ACCEPT') in rules
-    assert first_rule("FORWARD") == "-A FORWARD -j DOCKER-USER"
-    assert first_rule("DOCKER-USER") == "-A DOCKER-USER -j COAXIS-OPT"
-    assert first_rule("INPUT") == "-A INPUT -j COAXIS-OPT-INPUT"
-    host = engine.containers.get("opt-firewall").attrs["HostConfig"]
-    assert host["NetworkMode"] == "host" and host["Privileged"] is False and host["ReadonlyRootfs"] is True
-    assert sorted(host["CapAdd"]) == ["NET_ADMIN", "NET_RAW"] and host["CapDrop"] == ["ALL"]
-    assert host["RestartPolicy"]["Name"] == "always"
-
-
-def test_a_job_crosses_only_while_the_client_has_its_rule(lab, engine, tmp_path):
+def test_a_job_needs_the_route_and_the_client_rule(lab, engine, tmp_path):
+    # The client has its rule (add_client.yml), but the Coaxis host has no route yet.
+    assert connect_from(engine, COAXIS_HOST, ACME, 9101).startswith("OSError: [Errno 101]")
+    open_coaxis_path(engine)  # playbooks/routes.yml
     sent, received = deliver(engine)
     assert "error" not in sent and len(received) == 1, (sent, received)
 
@@ -93,6 +81,21 @@ def test_a_job_crosses_only_while_the_client_has_its_rule(lab, engine, tmp_path)
     assert run.rc == 0 and run.changed() == 1 and "added: acme; pruned: -" in run.out, run
     sent, received = deliver(engine)
     assert "error" not in sent and len(received) == 1, (sent, received)
+
+
+def test_each_client_has_its_rules_tagged_and_first(lab, engine):
+    rules = iptables("-S", "COAXIS-OPT").stdout
+    assert ('-A COAXIS-OPT -s 10.129.0.0/24 -d 10.128.0.10/32 -p tcp -m multiport --dports 9101,9102,9201 '
+            '-m comment --comment "coaxis-opt client=acme" -j ACCEPT') in rules
+    assert ('-A COAXIS-OPT -s 10.129.0.0/24 -d 10.128.0.11/32 -p tcp -m multiport --dports 9101 '
+            '-m comment --comment "coaxis-opt client=globex" -j ACCEPT') in rules
+    assert first_rule("FORWARD") == "-A FORWARD -j DOCKER-USER"
+    assert first_rule("DOCKER-USER") == "-A DOCKER-USER -j COAXIS-OPT"
+    assert first_rule("INPUT") == "-A INPUT -j COAXIS-OPT-INPUT"
+    host = engine.containers.get("opt-firewall").attrs["HostConfig"]
+    assert host["NetworkMode"] == "host" and host["Privileged"] is False and host["ReadonlyRootfs"] is True
+    assert sorted(host["CapAdd"]) == ["NET_ADMIN", "NET_RAW"] and host["CapDrop"] == ["ALL"]
+    assert host["RestartPolicy"]["Name"] == "always"
 
 
 def test_only_the_listen_ports_are_open(lab, engine):
@@ -174,7 +177,7 @@ def test_rules_come_back_first_after_a_dockerd_restart_without_ansible(lab, engi
     assert first_rule("FORWARD") == "-A FORWARD -j DOCKER-USER"
     assert first_rule("DOCKER-USER") == "-A DOCKER-USER -j COAXIS-OPT"
     assert firewall_rules() == rules
-    open_coaxis_path(engine)  # the Coaxis host container restarted with the engine
+    # The Coaxis host restarted with the engine: its route came back from the unit (systemd).
     for site in ("lyon", "paris"):
         wait_state(engine, "acme", site, "up", timeout=60)
     sent, received = deliver(engine)

@@ -18,11 +18,6 @@ UNIT_FILE = f"/etc/systemd/system/{UNIT}.service"
 HOST = COAXIS_HOST
 
 
-@pytest.fixture(scope="session", autouse=True)
-def no_stale_lab_lock():
-    """routes.yml takes no Docker host lock: leave the machine-wide lock directory alone."""
-
-
 def sh(container, command):
     result = container.exec_run(["sh", "-c", command])
     return result.exit_code, result.output.decode()
