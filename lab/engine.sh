@@ -249,7 +249,7 @@ cmd_status() {
 cmd_exec() {
   [ "${1:-}" = "--" ] && shift
   engine_answers || die "the lab engine is not running: make lab"
-  export DOCKER_HOST="unix://$LAB_SOCK" LAB_NAME LAB_STATE LAB_SOCK
+  export DOCKER_HOST="unix://$LAB_SOCK" LAB_NAME LAB_STATE LAB_SOCK LAB_RUN
   exec nsenter --net="$NSPATH" -- "$@"
 }
 

@@ -16,6 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB_INVENTORY = ROOT / "inventories" / "lab"
+# The lab inventory's opt_lock_dir: the lab's own run directory.
+LOCK_DIR = Path(os.environ.get("LAB_RUN", "/run/coaxis-lab")) / "locks"
 MANAGED = "coaxis.opt.managed-by=coaxis-opt"
 RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+"
                    r"unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.M)
@@ -100,7 +102,7 @@ class Inventory:
 def no_stale_lab_lock():
     """A run killed while it held the lab Docker host's lock (a session or CI job ended
     mid-run) would make every test wait for its ttl: the lab starts without one."""
-    shutil.rmtree("/run/coaxis-opt/locks/opt-clients.lock", ignore_errors=True)
+    shutil.rmtree(LOCK_DIR / "opt-clients.lock", ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

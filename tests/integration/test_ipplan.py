@@ -4,13 +4,11 @@ import re
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
-from conftest import Inventory, clean_engine, engine_snapshot
+from conftest import LOCK_DIR, Inventory, clean_engine, engine_snapshot
 
-LOCK_DIR = Path("/run/coaxis-opt/locks")
 
 
 def allocated_ip(engine, client):
