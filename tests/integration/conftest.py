@@ -156,6 +156,12 @@ def inventory(tmp_path):
     return Inventory(tmp_path / "inventory")
 
 
+def container_ip(container, network="opt-clients"):
+    """(address, prefix, gateway) of a container on a network, as the Docker API reports it."""
+    settings = container.attrs["NetworkSettings"]["Networks"][network]
+    return settings["IPAddress"], settings["IPPrefixLen"], settings["Gateway"]
+
+
 def engine_snapshot(engine):
     """What an operator would compare before/after a refused run."""
     containers = sorted((c.name, c.id, c.status, json.dumps(c.attrs["NetworkSettings"]["Networks"], sort_keys=True))

@@ -4,14 +4,9 @@ import socket
 
 import pytest
 
-from conftest import engine_snapshot, firewall_rules, lab_address
+from conftest import container_ip, engine_snapshot, firewall_rules, lab_address
 
 ACME_IP = "10.128.0.10"
-
-
-def container_ip(container, network="opt-clients"):
-    settings = container.attrs["NetworkSettings"]["Networks"][network]
-    return settings["IPAddress"], settings["IPPrefixLen"], settings["Gateway"]
 
 
 def test_add_client_gives_the_static_ip_and_prints_it(fresh, inventory):

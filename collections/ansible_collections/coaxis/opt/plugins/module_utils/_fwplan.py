@@ -74,6 +74,12 @@ def validate(coaxis_lans, clients, lang='en'):
     return errors
 
 
+def deployed(clients, with_container, include=()):
+    """The clients that get rules: those with a container, and those the run is creating."""
+    keep = set(with_container) | set(include)
+    return [client for client in clients if client['name'] in keep]
+
+
 def _comment(text):
     return '-m comment --comment "%s %s"' % (TAG, text)
 

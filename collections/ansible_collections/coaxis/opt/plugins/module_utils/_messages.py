@@ -613,6 +613,22 @@ MESSAGES = {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
         'fr': '{client} : conteneur {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
     },
+    # --- removal (opt_remove, remove_client.yml) ---------------------------------------------
+    'remove_done': {
+        'en': '{client}: removed container(s) {containers}; volumes removed: {removed}; volumes kept: {kept}',
+        'fr': '{client} : conteneur(s) supprimé(s) {containers} ; volumes supprimés : {removed} ; volumes conservés : {kept}',
+    },
+    'remove_nothing': {
+        'en': '{client}: no container on this Docker host, nothing to remove (volumes kept: {kept})',
+        'fr': '{client} : aucun conteneur sur cet hôte Docker, rien à supprimer (volumes conservés : {kept})',
+    },
+    'remove_kept_hint': {
+        'en': 'the data volumes are kept: add_client.yml brings the client back with its data; '
+              'remove_client.yml -e purge=true deletes them',
+        'fr': "les volumes de données sont conservés : add_client.yml rétablit le client avec ses données ; "
+              "remove_client.yml -e purge=true les supprime",
+    },
+    # --- end of removal messages ---
 }
 
 

@@ -72,6 +72,18 @@ options:
         type: list
         elements: int
         default: []
+  deployed_only:
+    description:
+      - Give rules only to the clients of O(clients) that have a container on the engine (or are in O(include)).
+    type: bool
+    default: true
+  include:
+    description:
+      - Clients that get their rules even without a container yet (the client an add_client run
+        creates, so check mode shows its rules).
+    type: list
+    elements: str
+    default: []
   image:
     description:
       - The firewall image (built from C(images/opt-firewall); never pulled).
@@ -167,6 +179,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _fwplan
+from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_CLIENT, MANAGED_FILTER
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 START_WAIT = 10
@@ -182,6 +195,8 @@ def build_module():
             ip=dict(type='str', required=True),
             ports=dict(type='list', elements='int', default=[]),
         )),
+        deployed_only=dict(type='bool', default=True),
+        include=dict(type='list', elements='str', default=[]),
         image=dict(type='str', required=True),
         name=dict(type='str', default='opt-firewall'),
         volume=dict(type='str', default='opt-firewall'),
@@ -194,6 +209,12 @@ def build_module():
 def bridge_of(client, network):
     data = client.api.inspect_network(network)
     return (data.get('Options') or {}).get('com.docker.network.bridge.name') or 'br-' + data['Id'][:12]
+
+
+def deployed_clients(client):
+    """Names of the clients that have a container on the engine (running or not)."""
+    summaries = client.api.containers(all=True, filters={'label': MANAGED_FILTER})
+    return set((c.get('Labels') or {}).get(LABEL_CLIENT) for c in summaries) - set([None])
 
 
 def observe(client, name, image_id):
@@ -304,6 +325,8 @@ def main():
         if errors:
             module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
 
+        if params['deployed_only']:
+            clients = _fwplan.deployed(clients, deployed_clients(client), params['include'])
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
                                          params['interval'])
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients)

@@ -117,3 +117,8 @@ def test_plan_names_added_and_pruned_clients():
     before = _fwplan.render_rules('br-opt', LANS, [ACME])
     plan = _fwplan.plan(spec(), observed(), before, 0, _fwplan.render_rules('br-opt', LANS, [GLOBEX]))
     assert (plan['added'], plan['pruned']) == (['globex'], ['acme'])
+
+
+def test_only_clients_with_a_container_or_being_added_get_rules():
+    clients = [ACME, GLOBEX, {'name': 'initech', 'ip': '172.16.1.12', 'ports': [9101]}]
+    assert [c['name'] for c in _fwplan.deployed(clients, {'globex', 'other'}, ['initech'])] == ['globex', 'initech']
