@@ -1,6 +1,7 @@
 """Create (or repair) the lab's stand-ins around the product on the lab engine.
 
-    coaxis-lan  lab-coaxis-1: a Coaxis host booting systemd (sshd as ssh.service); Ansible
+    coaxis-lan  lab-admin: the admin interface's stand-in (echoes requests, HTTP 8000)
+                lab-coaxis-1: a Coaxis host booting systemd (sshd as ssh.service); Ansible
                 reaches it over SSH
     wan         lab-site-lyon, lab-site-paris: client sites' gateways (sshd, pinned host keys)
     site LANs   lab-printer-lyon-1, -lyon-2, -paris-1: raw 9100 printer sinks, each on its
@@ -39,6 +40,7 @@ NODES = {
                       [], "site-lyon"),
     "lab-site-paris": ("site-gateway", {"lab-wan": "10.130.0.11", "lab-site-paris": "10.131.2.10"},
                        [], "site-paris"),
+    "lab-admin": ("admin-echo", {"lab-coaxis-lan": "10.129.0.20"}, [], None),
     "lab-printer-lyon-1": ("printer", {"lab-site-lyon": "10.131.1.20"}, [], None),
     "lab-printer-lyon-2": ("printer", {"lab-site-lyon": "10.131.1.21"}, [], None),
     "lab-printer-paris-1": ("printer", {"lab-site-paris": "10.131.2.20"}, [], None),

@@ -102,6 +102,21 @@ def client_rules(client, coaxis_lans):
     return lines
 
 
+def allow_rules(bridge, allow):
+    """Services every client container may open connections to across the isolation (the admin
+    interface its nginx forwards to), and their replies, which Docker's isolation would drop
+    when the service sits behind another Docker bridge."""
+    lines = []
+    for entry in allow:
+        tag = _comment('allow=%s' % entry['name'])
+        lines += ['# clients to %s %s:%s' % (entry['name'], entry['address'], entry['port']),
+                  '-A %s -i %s -d %s/32 -p tcp -m tcp --dport %s %s -j ACCEPT'
+                  % (CHAIN, bridge, entry['address'], entry['port'], tag),
+                  '-A %s -s %s/32 -o %s -p tcp -m tcp --sport %s -m conntrack --ctstate RELATED,ESTABLISHED %s -j ACCEPT'
+                  % (CHAIN, entry['address'], bridge, entry['port'], tag)]
+    return lines
+
+
 def isolation_rules(bridge, coaxis_lans):
     """What no client container may open: another client, the Coaxis LAN, the Docker host itself."""
     lines = ['# isolation of the client containers (bridge %s)' % bridge,
@@ -115,7 +130,7 @@ def isolation_rules(bridge, coaxis_lans):
     return lines
 
 
-def render_rules(bridge, coaxis_lans, clients):
+def render_rules(bridge, coaxis_lans, clients, allow=()):
     """The whole rule set of one Docker host, stable for the same input (clients sorted by name)."""
     lines = ['# Written by coaxis.opt.opt_firewall; applied and kept in place by the opt-firewall container.',
              '# Edit the inventory, not this file.',
@@ -124,6 +139,7 @@ def render_rules(bridge, coaxis_lans, clients):
              ':%s - [0:0]' % INPUT_CHAIN]
     for client in sorted(clients, key=lambda item: item['name']):
         lines += client_rules(client, coaxis_lans)
+    lines += allow_rules(bridge, allow)
     lines += isolation_rules(bridge, coaxis_lans)
     lines.append('COMMIT')
     return '\n'.join(lines) + '\n'

@@ -629,6 +629,17 @@ MESSAGES = {
               "remove_client.yml -e purge=true les supprime",
     },
     # --- end of removal messages ---
+    # --- admin interface and edge proxy ------------------------------------------------------
+    'admin_url_invalid': {
+        'en': 'opt_admin_url {url!r}: expected http(s)://<host>[:<port>][/<path>] (letters, digits, . - _ ~ / only)',
+        'fr': 'opt_admin_url {url!r} : http(s)://<hôte>[:<port>][/<chemin>] attendu (lettres, chiffres, . - _ ~ / uniquement)',
+    },
+    'fw_admin_not_address': {
+        'en': 'the admin interface {host} is a name: the firewall needs its address; set opt_admin_address (e.g. 192.168.2.20)',
+        'fr': "l'interface d'administration {host} est un nom : le pare-feu a besoin de son adresse ; "
+              "indiquez opt_admin_address (ex. 192.168.2.20)",
+    },
+    # --- end of admin and edge messages ---
 }
 
 

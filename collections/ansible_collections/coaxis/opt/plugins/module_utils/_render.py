@@ -85,11 +85,23 @@ http {{
             return 200 "ok\\n";
         }}
         location / {{
-            return 200 "docker-opt {client}\\n";
+{location}
         }}
     }}
 }}
 """
+# The admin interface learns which client a request is for from X-OPT-Client, set here (a
+# header of that name coming from outside is replaced, never passed on); the edge proxy's
+# X-Forwarded-* headers pass through unchanged.
+ADMIN_LOCATION = """\
+            proxy_pass {admin_url};
+            proxy_set_header X-OPT-Client {client};
+            proxy_http_version 1.1;
+            proxy_connect_timeout 5s;
+            proxy_read_timeout 60s;"""
+NO_ADMIN_LOCATION = """\
+            return 200 "docker-opt {client}\\n";"""
+ADMIN_URL_RE = re.compile(r'^https?://(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?(?P<path>/[A-Za-z0-9._~/-]*)?$')
 
 
 # --- schema ------------------------------------------------------------------------------
@@ -315,8 +327,23 @@ def known_hosts_line(site):
     return '%s %s %s' % (host, key_type, key)
 
 
+def parse_admin_url(url):
+    """(scheme, host, port, path) of an admin interface URL, or None when it is not one we write into nginx."""
+    match = ADMIN_URL_RE.fullmatch(url or '')
+    if not match:
+        return None
+    scheme = url.split(':', 1)[0]
+    port = int(match.group('port') or (443 if scheme == 'https' else 80))
+    if not 1 <= port <= 65535:
+        return None
+    return scheme, match.group('host'), port, match.group('path') or '/'
+
+
 def render_nginx(client):
-    return NGINX_TEMPLATE.format(client=client['name'])
+    admin_url = client.get('admin_url')
+    template = ADMIN_LOCATION if admin_url else NO_ADMIN_LOCATION
+    location = template.format(client=client['name'], admin_url=admin_url)
+    return NGINX_TEMPLATE.format(client=client['name'], location=location)
 
 
 def _file(content, mode):

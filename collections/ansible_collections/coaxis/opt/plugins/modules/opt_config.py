@@ -119,6 +119,12 @@ options:
       - Clients to converge; the others are validated but untouched. A name not in O(clients) is an error.
     type: list
     elements: str
+  admin_url:
+    description:
+      - URL of the admin interface (for example V(http://192.168.2.20:8000)); each client's nginx
+        forwards to it with the header C(X-OPT-Client) set to the client's name (one coming from
+        outside is replaced). Unset, the client's nginx answers with a placeholder page.
+    type: str
   helper_image:
     description:
       - Image of the helper containers (the docker-opt image); it must be on the engine, it is never pulled.
@@ -231,6 +237,7 @@ def build_module():
             config_volume=dict(type='str'),
         )),
         only=dict(type='list', elements='str'),
+        admin_url=dict(type='str'),
         helper_image=dict(type='str', required=True),
         reload=dict(type='bool', default=True),
         container_prefix=dict(type='str', default='opt-'),
@@ -258,6 +265,8 @@ def main():
     only = params['only'] if params['only'] is not None else names
     errors = [msg('unknown_client', lang, client=name) for name in only if name not in names]
     errors += _render.validate_clients(clients, lang)
+    if params['admin_url'] and _render.parse_admin_url(params['admin_url']) is None:
+        errors.append(msg('admin_url_invalid', lang, url=params['admin_url']))
     if errors:
         fail(module, errors, lang)
 
@@ -267,7 +276,7 @@ def main():
             volume = entry.get('config_volume') or '%s%s-config' % (params['volume_prefix'], entry['name'])
             jobs.append({'client': entry['name'], 'volume': volume,
                          'container': '%s%s' % (params['container_prefix'], entry['name']),
-                         'files': _render.render_client(entry)})
+                         'files': _render.render_client(dict(entry, admin_url=params['admin_url']))})
 
     client = _docker.docker_client(module)
     try:

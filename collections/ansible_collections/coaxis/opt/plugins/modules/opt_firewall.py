@@ -72,6 +72,15 @@ options:
         type: list
         elements: int
         default: []
+  admin_url:
+    description:
+      - URL of the admin interface the clients' nginx forwards to; every client container may open
+        connections to its address and port (and nothing else on the Coaxis LAN).
+    type: str
+  admin_address:
+    description:
+      - Address of the admin interface when O(admin_url) names it by host name (rules need addresses).
+    type: str
   deployed_only:
     description:
       - Give rules only to the clients of O(clients) that have a container on the engine (or are in O(include)).
@@ -178,7 +187,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _fwplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _fwplan, _ipplan, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_CLIENT, MANAGED_FILTER
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
@@ -195,6 +204,8 @@ def build_module():
             ip=dict(type='str', required=True),
             ports=dict(type='list', elements='int', default=[]),
         )),
+        admin_url=dict(type='str'),
+        admin_address=dict(type='str'),
         deployed_only=dict(type='bool', default=True),
         include=dict(type='list', elements='str', default=[]),
         image=dict(type='str', required=True),
@@ -209,6 +220,19 @@ def build_module():
 def bridge_of(client, network):
     data = client.api.inspect_network(network)
     return (data.get('Options') or {}).get('com.docker.network.bridge.name') or 'br-' + data['Id'][:12]
+
+
+def admin_allow(params, lang):
+    """([{name, address, port}], errors) for the admin interface the clients may reach."""
+    if not params['admin_url']:
+        return [], []
+    parsed = _render.parse_admin_url(params['admin_url'])
+    if parsed is None:
+        return [], [msg('admin_url_invalid', lang, url=params['admin_url'])]
+    address = params['admin_address'] or parsed[1]
+    if _ipplan.parse_ipv4(address) is None:
+        return [], [msg('fw_admin_not_address', lang, host=address)]
+    return [{'name': 'admin', 'address': address, 'port': parsed[2]}], []
 
 
 def deployed_clients(client):
@@ -305,6 +329,8 @@ def main():
     _docker.check_requirements(module)
     clients = params['clients']
     errors = _fwplan.validate(params['coaxis_lans'], clients, lang)
+    allow, allow_errors = admin_allow(params, lang)
+    errors += allow_errors
 
     client = _docker.docker_client(module)
     step = 'the firewall inspection'
@@ -329,7 +355,7 @@ def main():
             clients = _fwplan.deployed(clients, deployed_clients(client), params['include'])
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
                                          params['interval'])
-        desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients)
+        desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow)
         observed = observe(client, params['name'], image_id)
         current_rules = read_rules(client, observed['id']) if observed else ''
         status, status_text = None, 'no firewall container'

@@ -122,3 +122,14 @@ def test_plan_names_added_and_pruned_clients():
 def test_only_clients_with_a_container_or_being_added_get_rules():
     clients = [ACME, GLOBEX, {'name': 'initech', 'ip': '172.16.1.12', 'ports': [9101]}]
     assert [c['name'] for c in _fwplan.deployed(clients, {'globex', 'other'}, ['initech'])] == ['globex', 'initech']
+
+
+def test_clients_may_reach_the_admin_interface_and_its_replies_come_back():
+    allow = [{'name': 'admin', 'address': '192.168.2.20', 'port': 8000}]
+    lines = _fwplan.rule_lines(_fwplan.render_rules('br-opt', LANS, [], allow))
+    assert lines[:2] == [
+        '-A COAXIS-OPT -i br-opt -d 192.168.2.20/32 -p tcp -m tcp --dport 8000 -m comment --comment "coaxis-opt allow=admin" -j ACCEPT',
+        '-A COAXIS-OPT -s 192.168.2.20/32 -o br-opt -p tcp -m tcp --sport 8000 -m conntrack --ctstate RELATED,ESTABLISHED '
+        '-m comment --comment "coaxis-opt allow=admin" -j ACCEPT',
+    ]
+    assert 'isolation=client-to-coaxis-lan' in lines[3]  # after the allowance
