@@ -1,0 +1,45 @@
+"""From a client's container to the admin interface: the client's nginx forwards with
+X-OPT-Client naming the client (a forged one is replaced), the X-Forwarded-* headers of
+the edge pass through, and the firewall lets the clients reach the admin interface alone
+of the Coaxis LAN."""
+import json
+import urllib.request
+
+import pytest
+
+from conftest import Inventory, clean_engine, lab_address
+from lab_paths import connect_from
+
+ADMIN = "10.129.0.20"
+
+
+@pytest.fixture(scope="module")
+def clients(engine, tmp_path_factory):
+    clean_engine(engine)
+    inventory = Inventory(tmp_path_factory.mktemp("admin") / "inventory")
+    for name in ("acme", "globex"):
+        run = inventory.playbook("add_client.yml", "-e", f"client={name}")
+        assert run.rc == 0, run
+    return engine
+
+
+def through(ip, headers):
+    request = urllib.request.Request(f"http://{lab_address(ip)}:8080/clients/me?x=1", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+@pytest.mark.parametrize("client, ip", [("acme", "10.128.0.10"), ("globex", "10.128.0.11")])
+def test_the_admin_interface_learns_which_client_asks(clients, client, ip):
+    seen = through(ip, {"X-OPT-Client": "someone-else", "X-Forwarded-Host": f"{client}.opt.lab",
+                        "X-Forwarded-Proto": "https"})
+    assert seen["headers"]["X-OPT-Client"] == client
+    assert seen["headers"]["X-Forwarded-Host"] == f"{client}.opt.lab"
+    assert seen["headers"]["X-Forwarded-Proto"] == "https"
+    assert seen["path"] == "/clients/me?x=1"
+
+
+def test_clients_reach_the_admin_interface_and_nothing_else_of_the_coaxis_lan(clients):
+    assert connect_from(clients, "opt-acme", ADMIN, 8000) == "open"
+    assert connect_from(clients, "opt-acme", ADMIN, 22) == "refused"
+    assert connect_from(clients, "opt-acme", "10.129.0.10", 22) == "refused"
