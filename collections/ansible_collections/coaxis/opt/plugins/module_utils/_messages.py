@@ -258,10 +258,10 @@ MESSAGES = {
               "(playbooks/add_client.yml -e client={client})",
     },
     'tunnel_container_not_running': {
-        'en': '{client}: container {container} is {state}, not running; converge it with '
-              'playbooks/add_client.yml -e client={client}',
-        'fr': "{client} : le conteneur {container} est {state}, il ne tourne pas ; remettez-le en place avec "
-              "playbooks/add_client.yml -e client={client}",
+        'en': '{client}: container {container} is {state}, not running (docker logs {container} says why); '
+              'converge it with playbooks/add_client.yml -e client={client}',
+        'fr': "{client} : le conteneur {container} est {state}, il ne tourne pas (docker logs {container} dit "
+              "pourquoi) ; remettez-le en place avec playbooks/add_client.yml -e client={client}",
     },
     'tunnel_no_daemon': {
         'en': '{client}: mast does not answer in container {container} (exit {code}): {output}',
@@ -280,8 +280,8 @@ MESSAGES = {
         'fr': '{client} : mast {action} {sites} a échoué (code {code}) : {output}',
     },
     'tunnel_not_up': {
-        'en': '{client}: after {wait} s, not up: {sites}',
-        'fr': '{client} : après {wait} s, pas up : {sites}',
+        'en': '{client}: not up (waited at most {wait} s): {sites}',
+        'fr': "{client} : pas up (attendu {wait} s au plus) : {sites}",
     },
     'tunnel_site_line': {
         'en': '{client}/{site}: {state} since {since}; last error: {last_error}; listen ports: {ports}',
@@ -292,9 +292,9 @@ MESSAGES = {
         'fr': "{clients} : client(s) inconnu(s) ; les clients de l'inventaire (groupe opt_clients) sont : {known}",
     },
     'upgrade_not_up': {
-        'en': '{client}: upgrade to {image} stopped: after {wait} s these sites are not up: {sites}; '
+        'en': '{client}: upgrade to {image} stopped, sites not up (waited at most {wait} s): {sites}; '
               'the next clients keep their image',
-        'fr': "{client} : mise à jour vers {image} arrêtée : après {wait} s ces sites ne sont pas up : {sites} ; "
+        'fr': "{client} : mise à jour vers {image} arrêtée, sites pas up (attendu {wait} s au plus) : {sites} ; "
               "les clients suivants gardent leur image",
     },
     'upgrade_client_done': {

@@ -22,7 +22,7 @@ description:
   - After O(action=start) or O(action=restart), and for O(action=status) the sites not stopped by the
     operator, the module waits at most O(wait) seconds for those sites to be C(up), and reports the
     state reached. A site in C(down) (a permanent error such as a wrong host key) ends the wait for that
-    site. Sites not up are listed in RV(clients.*.not_up) and warned about; they are not an error.
+    site. Sites not up are listed in C(not_up) of their client in RV(clients) and warned about; they are not an error.
 extends_documentation_fragment:
   - coaxis.opt.docker
 attributes:

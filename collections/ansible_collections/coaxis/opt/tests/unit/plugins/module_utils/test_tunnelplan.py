@@ -91,7 +91,7 @@ def test_checks_name_the_client_and_the_fix():
         'acme: no container opt-acme on this Docker host; add the client first '
         '(playbooks/add_client.yml -e client=acme)']
     assert _tunnelplan.check_client('acme', 'opt-acme', 'exited', None, 'lyon', 'fr') == [
-        'acme : le conteneur opt-acme est exited, il ne tourne pas ; remettez-le en place avec '
+        'acme : le conteneur opt-acme est exited, il ne tourne pas (docker logs opt-acme dit pourquoi) ; remettez-le en place avec '
         'playbooks/add_client.yml -e client=acme']
     assert _tunnelplan.check_client('acme', 'opt-acme', 'running', UP, 'nice') == [
         "acme: unknown site nice; the client's sites are: lyon, paris"]
