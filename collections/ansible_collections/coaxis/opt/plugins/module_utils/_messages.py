@@ -250,6 +250,58 @@ MESSAGES = {
         'fr': 'verrou {path} : {error}',
     },
     # --- end of lock messages ---
+    # --- tunnels and upgrade (opt_tunnel, tunnel.yml, upgrade.yml) -------------------------
+    'tunnel_no_container': {
+        'en': '{client}: no container {container} on this Docker host; add the client first '
+              '(playbooks/add_client.yml -e client={client})',
+        'fr': "{client} : pas de conteneur {container} sur cet hôte Docker ; ajoutez d'abord le client "
+              "(playbooks/add_client.yml -e client={client})",
+    },
+    'tunnel_container_not_running': {
+        'en': '{client}: container {container} is {state}, not running (docker logs {container} says why); '
+              'converge it with playbooks/add_client.yml -e client={client}',
+        'fr': "{client} : le conteneur {container} est {state}, il ne tourne pas (docker logs {container} dit "
+              "pourquoi) ; remettez-le en place avec playbooks/add_client.yml -e client={client}",
+    },
+    'tunnel_no_daemon': {
+        'en': '{client}: mast does not answer in container {container} (exit {code}): {output}',
+        'fr': '{client} : mast ne répond pas dans le conteneur {container} (code {code}) : {output}',
+    },
+    'tunnel_unknown_site': {
+        'en': "{client}: unknown site {site}; the client's sites are: {known}",
+        'fr': '{client} : site inconnu {site} ; les sites du client sont : {known}',
+    },
+    'tunnel_unknown_action': {
+        'en': '{action}: unknown tunnel action; use one of: {known}',
+        'fr': '{action} : action de tunnel inconnue ; utilisez : {known}',
+    },
+    'tunnel_action_failed': {
+        'en': '{client}: mast {action} {sites} failed (exit {code}): {output}',
+        'fr': '{client} : mast {action} {sites} a échoué (code {code}) : {output}',
+    },
+    'tunnel_not_up': {
+        'en': '{client}: not up (waited at most {wait} s): {sites}',
+        'fr': "{client} : pas up (attendu {wait} s au plus) : {sites}",
+    },
+    'tunnel_site_line': {
+        'en': '{client}/{site}: {state} since {since}; last error: {last_error}; listen ports: {ports}',
+        'fr': '{client}/{site} : {state} depuis {since} ; dernière erreur : {last_error} ; ports d\'écoute : {ports}',
+    },
+    'upgrade_unknown_clients': {
+        'en': '{clients}: unknown client(s); the inventory\'s clients (group opt_clients) are: {known}',
+        'fr': "{clients} : client(s) inconnu(s) ; les clients de l'inventaire (groupe opt_clients) sont : {known}",
+    },
+    'upgrade_not_up': {
+        'en': '{client}: upgrade to {image} stopped, sites not up (waited at most {wait} s): {sites}; '
+              'the next clients keep their image',
+        'fr': "{client} : mise à jour vers {image} arrêtée, sites pas up (attendu {wait} s au plus) : {sites} ; "
+              "les clients suivants gardent leur image",
+    },
+    'upgrade_client_done': {
+        'en': '{client}: container {container_id} on {image}, IP {ip}, sites up: {sites}',
+        'fr': '{client} : conteneur {container_id} sur {image}, IP {ip}, sites up : {sites}',
+    },
+    # --- end of tunnel messages ---
     # --- volumes and configs (opt_volume, opt_config) ---------------------------------------
     'vol_type_invalid': {
         'en': '{client}: {role} volume: unknown type {type} (use one of {types})',
