@@ -1,6 +1,6 @@
 """Build the lab's images on the lab engine, offline, only when their inputs change.
 
-    python lab/images.py            import the base, build docker-opt, opt-firewall and the lab node image
+    python lab/images.py            import the base, build docker-opt, opt-firewall, opt-edge and the lab node image
     python lab/images.py --list     print the image references the lab uses
 
 No registry is reachable: the base comes from lab/base-rootfs.sh (debootstrap),
@@ -27,6 +27,7 @@ IMAGES = {
     # reference the inventory uses  -> build context
     "coaxis/docker-opt:lab": ROOT / "images" / "docker-opt",
     "coaxis/opt-firewall:lab": ROOT / "images" / "opt-firewall",
+    "coaxis/opt-edge:lab": ROOT / "images" / "opt-edge",
     "coaxis-lab/node:lab": ROOT / "images" / "lab" / "node",
 }
 MIRROR_HOSTS = os.environ.get("LAB_MIRROR_HOSTS", "deb.debian.org").split()

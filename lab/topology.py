@@ -242,9 +242,29 @@ def ensure_wan_rules():
         ns_iptables("-I", "FORWARD", "1", "-j", "DOCKER-USER")
 
 
+LAB_DOMAIN = "coaxis.test"
+
+
+def ensure_tls():
+    """A self-signed wildcard certificate for the lab's client subdomains (*.coaxis.test),
+    made once; the lab inventory reads it (production brings its own, key vaulted)."""
+    tls = STATE / "tls"
+    if (tls / "wildcard.crt").exists() and (tls / "wildcard.key").exists():
+        return
+    tls.mkdir(parents=True, exist_ok=True)
+    log(f"self-signed certificate for *.{LAB_DOMAIN}")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-days", "825", "-subj", f"/CN=*.{LAB_DOMAIN}",
+                    "-addext", f"subjectAltName=DNS:*.{LAB_DOMAIN},DNS:{LAB_DOMAIN}",
+                    "-keyout", str(tls / "wildcard.key"), "-out", str(tls / "wildcard.crt")],
+                   check=True, capture_output=True)
+    os.chmod(tls / "wildcard.key", 0o600)
+
+
 def main():
     client = docker.DockerClient(base_url=os.environ.get("DOCKER_HOST", f"unix://{os.environ['LAB_SOCK']}"))
     keys_changed = ensure_keys()
+    ensure_tls()
     for name, spec in NETWORKS.items():
         ensure_network(client, name, *spec)
     image_id = client.images.get(NODE_IMAGE).id

@@ -23,6 +23,8 @@ FIELDS = {
     'config_volume': 'opt_config_volume',
     'logs_volume': 'opt_logs_volume',
     'migrate': 'opt_volume_migrate',
+    'subdomain': 'opt_subdomain',
+    'extra': 'opt_vhost_extra',
 }
 # The volume dicts whose name the container and config modules take.
 VOLUME_FIELDS = ('config_volume', 'logs_volume')

@@ -50,8 +50,9 @@ def parse_archive(raw, root='cfg'):
     return files
 
 
-def build_archive(files, now=None):
-    """A tar of ``files`` ({path: {content, mode, uid, gid}}) and of their parent directories."""
+def build_archive(files, now=None, dir_owner=None):
+    """A tar of ``files`` ({path: {content, mode, uid, gid}}) and of their parent directories
+    (owned by ``dir_owner`` (uid, gid), mast's by default)."""
     mtime = int(now if now is not None else time.time())
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode='w', format=tarfile.PAX_FORMAT) as archive:
@@ -60,7 +61,7 @@ def build_archive(files, now=None):
             info = tarfile.TarInfo(directory)
             info.type = tarfile.DIRTYPE
             info.mode = _render.DIRS.get(directory, 0o755)
-            info.uid, info.gid = _render.OWNER_UID, _render.OWNER_GID
+            info.uid, info.gid = dir_owner or (_render.OWNER_UID, _render.OWNER_GID)
             info.mtime = mtime
             archive.addfile(info)
         for path in sorted(files):

@@ -140,5 +140,11 @@ def exec_command(client, container, argv):
     return client.api.exec_inspect(exec_id).get('ExitCode'), clip_output(output)
 
 
+def managed_client_names(client):
+    """Names of the clients that have a coaxis-opt container on the engine (running or not)."""
+    summaries = client.api.containers(all=True, filters={'label': 'coaxis.opt.managed-by=coaxis-opt'})
+    return set((c.get('Labels') or {}).get('coaxis.opt.client') for c in summaries) - set([None])
+
+
 def is_not_found(exc):
     return isinstance(exc, NotFound)

@@ -691,6 +691,42 @@ MESSAGES = {
         'fr': "l'interface d'administration {host} est un nom : le pare-feu a besoin de son adresse ; "
               "indiquez opt_admin_address (ex. 192.168.2.20)",
     },
+    'proxy_domain_invalid': {
+        'en': 'opt_domain {domain!r}: not a DNS domain (labels of a-z, 0-9 and -, at least two)',
+        'fr': 'opt_domain {domain!r} : pas un domaine DNS (libellés a-z, 0-9 et -, au moins deux)',
+    },
+    'proxy_cert_invalid': {
+        'en': 'the wildcard certificate (opt_tls_cert) is not a PEM certificate',
+        'fr': "le certificat générique (opt_tls_cert) n'est pas un certificat PEM",
+    },
+    'proxy_key_invalid': {
+        'en': 'the wildcard certificate key (opt_tls_key, vaulted) is not a PEM private key',
+        'fr': "la clé du certificat générique (opt_tls_key, chiffrée) n'est pas une clé privée PEM",
+    },
+    'proxy_subdomain_invalid': {
+        'en': '{client}: subdomain {subdomain!r} is not a DNS label (1-63 of a-z, 0-9 and -, no dash at either end)',
+        'fr': '{client} : le sous-domaine {subdomain!r} n\'est pas un libellé DNS (1 à 63 de a-z, 0-9 et -, sans tiret aux extrémités)',
+    },
+    'proxy_subdomain_duplicate': {
+        'en': '{client}: subdomain {subdomain} is already the subdomain of {other}',
+        'fr': '{client} : le sous-domaine {subdomain} est déjà celui de {other}',
+    },
+    'proxy_extra_invalid': {
+        'en': '{client}: opt_vhost_extra takes simple directives, one per line, ending with ";": {lines}',
+        'fr': '{client} : opt_vhost_extra prend des directives simples, une par ligne, terminées par « ; » : {lines}',
+    },
+    'proxy_vhost_failed': {
+        'en': '{client}: vhost refused by nginx, the previous one stays in place (the other clients are served): {error}',
+        'fr': '{client} : vhost refusé par nginx, le précédent reste en place (les autres clients sont servis) : {error}',
+    },
+    'proxy_not_running': {
+        'en': 'edge proxy {name} is not running after its start ({state}): {logs}',
+        'fr': 'le proxy {name} ne tourne pas après son démarrage ({state}) : {logs}',
+    },
+    'proxy_reload_failed': {
+        'en': 'edge proxy configuration refused as a whole, previous files restored: {error}',
+        'fr': 'configuration du proxy refusée dans son ensemble, fichiers précédents restaurés : {error}',
+    },
     # --- end of admin and edge messages ---
 }
 

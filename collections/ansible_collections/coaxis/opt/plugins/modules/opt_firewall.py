@@ -188,7 +188,6 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _fwplan, _ipplan, _render
-from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_CLIENT, MANAGED_FILTER
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 START_WAIT = 10
@@ -233,12 +232,6 @@ def admin_allow(params, lang):
     if _ipplan.parse_ipv4(address) is None:
         return [], [msg('fw_admin_not_address', lang, host=address)]
     return [{'name': 'admin', 'address': address, 'port': parsed[2]}], []
-
-
-def deployed_clients(client):
-    """Names of the clients that have a container on the engine (running or not)."""
-    summaries = client.api.containers(all=True, filters={'label': MANAGED_FILTER})
-    return set((c.get('Labels') or {}).get(LABEL_CLIENT) for c in summaries) - set([None])
 
 
 def observe(client, name, image_id):
@@ -352,7 +345,7 @@ def main():
             module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
 
         if params['deployed_only']:
-            clients = _fwplan.deployed(clients, deployed_clients(client), params['include'])
+            clients = _fwplan.deployed(clients, _docker.managed_client_names(client), params['include'])
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
                                          params['interval'])
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow)

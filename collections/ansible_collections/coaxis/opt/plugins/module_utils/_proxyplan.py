@@ -1,0 +1,162 @@
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The edge reverse proxy of a Docker host (coaxis.opt.opt_proxy), planned without Docker.
+
+Files live on the opt-edge volume (/etc/opt-edge): one vhost per client (vhosts/<client>.conf),
+the wildcard certificate (tls/), the 404 page (html/). Everything else there is not ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_HASH, LABEL_MANAGED_BY, MANAGED_BY
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+ROOT = '/etc/opt-edge'
+STAGING = '.staging'
+LABEL_ROLE = 'coaxis.opt.role'
+ROLE = 'edge'
+CERT, KEY, PAGE = 'tls/wildcard.crt', 'tls/wildcard.key', 'html/404.html'
+LABEL_RE = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
+# Extra nginx directives of one vhost: one per line, ending with ';', no block, no include.
+EXTRA_RE = re.compile(r'^[a-z_]+(?: [^;{}#\n]+)?;$')
+CAPS = ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID']
+
+VHOST = """\
+# Written by coaxis.opt.opt_proxy for the client {name}; changes made here are overwritten.
+server {{
+    listen 80;
+    server_name {host};
+    return 301 https://$host$request_uri;
+}}
+
+server {{
+    listen 443 ssl;
+    server_name {host};
+    location / {{
+        proxy_pass http://{ip}:{port};
+        proxy_set_header Host $host;
+        # Only the client's own nginx says which client this is.
+        proxy_set_header X-OPT-Client "";
+        proxy_set_header X-Forwarded-Host $host;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_connect_timeout 5s;
+{extra}    }}
+}}
+"""
+
+PAGE_404 = """\
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>404</title></head>
+<body style="font-family: sans-serif; margin: 3em"><h1>404</h1>
+<p>No Coaxis OPT client at this address. / Aucun client Coaxis OPT à cette adresse.</p></body></html>
+"""
+
+
+def valid_domain(domain):
+    labels = (domain or '').split('.')
+    return len(domain or '') <= 253 and len(labels) >= 2 and all(LABEL_RE.fullmatch(label) for label in labels)
+
+
+def validate(domain, clients, cert, key, lang='en'):
+    errors = []
+    if not valid_domain(domain):
+        errors.append(msg('proxy_domain_invalid', lang, domain=domain))
+    if '-----BEGIN CERTIFICATE-----' not in (cert or ''):
+        errors.append(msg('proxy_cert_invalid', lang))
+    if 'PRIVATE KEY-----' not in (key or ''):
+        errors.append(msg('proxy_key_invalid', lang))
+    owners = {}
+    for client in clients:
+        name, sub = client.get('name'), client.get('subdomain')
+        if not _ipplan.valid_client_name(name):
+            errors.append(msg('client_name_invalid', lang, client=name))
+            continue
+        if not isinstance(sub, str) or not LABEL_RE.fullmatch(sub):
+            errors.append(msg('proxy_subdomain_invalid', lang, client=name, subdomain=sub))
+        elif sub in owners:
+            errors.append(msg('proxy_subdomain_duplicate', lang, client=name, subdomain=sub, other=owners[sub]))
+        else:
+            owners[sub] = name
+        if _ipplan.parse_ipv4(client.get('ip')) is None:
+            errors.append(msg('fw_ip_invalid', lang, client=name, ip=client.get('ip')))
+        bad = [line for line in client.get('extra') or [] if not EXTRA_RE.fullmatch(line)]
+        if bad:
+            errors.append(msg('proxy_extra_invalid', lang, client=name, lines=' | '.join(bad)))
+    return errors
+
+
+def render_vhost(client, domain, port=8080):
+    extra = ''.join('        %s\n' % line for line in client.get('extra') or [])
+    return VHOST.format(name=client['name'], host='%s.%s' % (client['subdomain'], domain), ip=client['ip'],
+                        port=port, extra=extra)
+
+
+def vhost_path(name):
+    return 'vhosts/%s.conf' % name
+
+
+def desired_files(domain, clients, cert, key, port=8080):
+    files = {CERT: {'content': cert, 'mode': 0o644}, KEY: {'content': key, 'mode': 0o600},
+             PAGE: {'content': PAGE_404, 'mode': 0o644}}
+    for client in clients:
+        files[vhost_path(client['name'])] = {'content': render_vhost(client, domain, port), 'mode': 0o644}
+    return files
+
+
+def owned(path):
+    return path in (CERT, KEY, PAGE) or (path.startswith('vhosts/') and path.endswith('.conf') and path.count('/') == 1)
+
+
+def plan_files(desired, current):
+    """{'write': [paths], 'delete': [paths]}: only files we own; contents compared as text."""
+    def text(entry):
+        content = entry['content']
+        return content.decode('utf-8', 'replace') if isinstance(content, bytes) else content
+    write = sorted(p for p, e in desired.items() if p not in current or text(current[p]) != text(e)
+                   or (current[p].get('mode') is not None and current[p]['mode'] != e['mode']))
+    delete = sorted(p for p in current if owned(p) and p not in desired)
+    return {'write': write, 'delete': delete}
+
+
+def client_of(path):
+    return path[len('vhosts/'):-len('.conf')] if path.startswith('vhosts/') else None
+
+
+def shown(path, content):
+    """What a diff may show of a file: never the key."""
+    if path == KEY:
+        return '(private key, %d bytes, sha256 %s)' % (
+            len(content), hashlib.sha256(content.encode('utf-8') if isinstance(content, str) else content).hexdigest()[:12])
+    return content.decode('utf-8', 'replace') if isinstance(content, bytes) else content
+
+
+def desired_container(name, image, volume):
+    spec = {'name': name, 'image': image, 'volume': volume, 'network_mode': 'host', 'cap_add': CAPS,
+            'restart': 'always'}
+    spec['hash'] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode('utf-8')).hexdigest()
+    return spec
+
+
+def labels(spec=None):
+    result = {LABEL_MANAGED_BY: MANAGED_BY, LABEL_ROLE: ROLE}
+    if spec:
+        result[LABEL_HASH] = spec['hash']
+    return result
+
+
+def parse_check(output):
+    """{client: None (ok) or nginx's message} from `opt-edge check` output."""
+    result = {}
+    for line in (output or '').splitlines():
+        parts = line.split(' ', 2)
+        if len(parts) >= 2 and parts[0] in ('ok', 'fail'):
+            result[parts[1]] = None if parts[0] == 'ok' else (parts[2] if len(parts) > 2 else 'nginx -t failed')
+    return result
