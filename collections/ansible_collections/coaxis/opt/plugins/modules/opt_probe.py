@@ -19,7 +19,7 @@ description:
   - Clients are probed in parallel, so one slow site does not slow the others. Every check is bounded by
     its timeout.
   - A client without a running container is reported as such (service V(stopped)), not as a failure.
-  - Read-only: never changes anything, so it also runs in check mode.
+  - Read-only - it never changes anything, so it also runs in check mode.
 extends_documentation_fragment:
   - coaxis.opt.docker
 attributes:
@@ -28,6 +28,7 @@ attributes:
     description: Runs the checks (they change nothing).
   diff_mode:
     support: none
+    description: Nothing changes, so there is no diff.
 options:
   clients:
     description:
