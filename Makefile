@@ -12,7 +12,7 @@ LAB       := lab/engine.sh
 LABX      := $(LAB) exec --
 COLL      := collections/ansible_collections/coaxis/opt
 DEB_PACKAGES := docker.io debootstrap iproute2 iptables openssh-client curl git util-linux \
-                ca-certificates shellcheck openssl
+                ca-certificates shellcheck openssl chromium
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 

@@ -5,9 +5,10 @@ the logic lives once, in the collection.
 """
 from ansible_collections.coaxis.opt.plugins.filter.inventory import FilterModule as _Inventory
 from ansible_collections.coaxis.opt.plugins.filter.ipplan import FilterModule as _IpPlan
+from ansible_collections.coaxis.opt.plugins.filter.report import FilterModule as _Report
 from ansible_collections.coaxis.opt.plugins.filter.routes import FilterModule as _Routes
 
 
 class FilterModule:
     def filters(self):
-        return {**_Inventory().filters(), **_IpPlan().filters(), **_Routes().filters()}
+        return {**_Inventory().filters(), **_IpPlan().filters(), **_Routes().filters(), **_Report().filters()}

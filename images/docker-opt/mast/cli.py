@@ -1,11 +1,11 @@
-"""Command line: `mast daemon|status|start|stop|restart|reload|health|check`."""
+"""Command line: `mast daemon|status|start|stop|restart|reload|health|check|probe`."""
 
 import argparse
 import json
 import socket
 import sys
 
-from mast import config
+from mast import config, probe
 from mast.status import healthy, render
 
 EXIT_OK, EXIT_NOT_UP, EXIT_USAGE, EXIT_NO_DAEMON = 0, 1, 2, 3
@@ -36,6 +36,13 @@ def build_parser():
     hp = sub.add_parser("health", parents=[common], help="exit 0 when every site is up")
     hp.add_argument("--json", action="store_true")
     sub.add_parser("check", parents=[common], help="validate the config directory")
+    pp = sub.add_parser("probe", parents=[common],
+                        help="TCP, ping and printer-through-the-site checks of every site")
+    pp.add_argument("sites", nargs="*")
+    pp.add_argument("--json", action="store_true")
+    pp.add_argument("--tcp-timeout", type=float, default=probe.TCP_TIMEOUT)
+    pp.add_argument("--ping-timeout", type=float, default=probe.PING_TIMEOUT)
+    pp.add_argument("--ssh-timeout", type=float, default=probe.SSH_TIMEOUT)
     return p
 
 
@@ -79,6 +86,26 @@ def cmd_check(args):
     return EXIT_OK
 
 
+def cmd_probe(args):
+    """Reads the config itself, not the daemon's: probing works even when the daemon is down.
+    Always exit 0: the states are the answer, not a failure."""
+    report = {"sites": [], "config_error": None}
+    try:
+        sites = config.load(args.config_dir)["sites"]
+    except config.ConfigError as e:
+        sites, report["config_error"] = {}, e.errors
+    unknown = [s for s in args.sites if s not in sites]
+    if unknown:
+        print(f"mast: unknown site(s): {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_NOT_UP
+    if args.sites:
+        sites = {k: v for k, v in sites.items() if k in args.sites}
+    report["sites"] = probe.probe_sites(sites, args.tcp_timeout, args.ping_timeout, args.ssh_timeout)
+    report["checked_at"] = probe.now_iso()
+    print(json.dumps(report, indent=2) if args.json else probe.render(report))
+    return EXIT_OK
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.cmd == "daemon":
@@ -86,6 +113,8 @@ def main(argv=None):
         return daemon.run(args.config_dir, args.run_dir, args.log_dir)
     if args.cmd == "check":
         return cmd_check(args)
+    if args.cmd == "probe":
+        return cmd_probe(args)
     req = {"cmd": "status" if args.cmd == "health" else args.cmd,
            "sites": getattr(args, "sites", [])}
     try:

@@ -1,7 +1,8 @@
 """A raw (JetDirect, port 9100) printer stand-in: stores every job it receives.
 
-Each connection becomes /var/spool/printer/job-<time>-<n>.bin, written to a temporary
-name and renamed when the sender closes, so a test never reads half a job.
+Each connection that sends at least one byte becomes /var/spool/printer/job-<time>-<n>.bin,
+written to a temporary name and renamed when the sender closes, so a test never reads half a
+job. A connection that sends nothing is no job (a real printer prints nothing for it).
 """
 import itertools
 import os
@@ -20,6 +21,10 @@ class Job(socketserver.StreamRequestHandler):
         with open(tmp, "wb") as out:
             while chunk := self.rfile.read1(65536):
                 out.write(chunk)
+        if os.path.getsize(tmp) == 0:
+            # A connection that sends nothing (a reachability probe) prints nothing on a real printer.
+            os.unlink(tmp)
+            return
         os.rename(tmp, os.path.join(SPOOL, f"job-{time.time_ns()}-{n}.bin"))
 
 

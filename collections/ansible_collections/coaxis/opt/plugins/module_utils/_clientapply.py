@@ -93,6 +93,7 @@ def _create(client, spec, existing_volumes):
         restart_policy={'Name': spec['restart_policy'], 'MaximumRetryCount': 0},
         cap_drop=['ALL'],
         cap_add=spec['cap_add'] or None,
+        sysctls=spec.get('sysctls') or None,
         security_opt=['no-new-privileges:true'],
         privileged=False,
     )

@@ -23,6 +23,10 @@ MANAGED_BY = 'coaxis-opt'
 MANAGED_FILTER = '%s=%s' % (LABEL_MANAGED_BY, MANAGED_BY)
 
 IFNAME_DRIVER_OPT = 'com.docker.network.endpoint.ifname'
+# mast probe pings the sites through an unprivileged ICMP socket: allowed for every group of
+# the container's own network namespace, instead of granting NET_RAW (containers drop ALL).
+# Some engines set it by default, others not; stating it keeps the probe engine-independent.
+SYSCTLS = {'net.ipv4.ping_group_range': '0 2147483647'}
 UP_STATES = ('running', 'restarting')
 
 COMMON_DEFAULTS = {
@@ -89,6 +93,7 @@ def desired_container(client, common):
         ],
         'restart_policy': settings['restart_policy'],
         'cap_add': sorted(settings.get('cap_add') or []),
+        'sysctls': dict(SYSCTLS),
         'stop_timeout': settings['stop_timeout'],
         'labels': labels,
     }

@@ -146,5 +146,14 @@ def managed_client_names(client):
     return set((c.get('Labels') or {}).get('coaxis.opt.client') for c in summaries) - set([None])
 
 
+def exec_streams(client, container, argv):
+    """Run ``argv`` in a running container: (exit code, stdout, stderr) as text, unclipped
+    (for commands whose stdout is a document to parse)."""
+    exec_id = client.api.exec_create(container, argv, stdout=True, stderr=True)['Id']
+    out, err = client.api.exec_start(exec_id, demux=True)
+    code = client.api.exec_inspect(exec_id).get('ExitCode')
+    return code, (out or b'').decode('utf-8', 'replace'), (err or b'').decode('utf-8', 'replace')
+
+
 def is_not_found(exc):
     return isinstance(exc, NotFound)

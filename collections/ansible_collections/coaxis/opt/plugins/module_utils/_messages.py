@@ -568,6 +568,54 @@ MESSAGES = {
         'fr': 'pare-feu de {network} : {count} client(s) avec règles, backend {backend} ; ajoutés : {added} ; retirés : {pruned}',
     },
     # --- end of firewall messages ---
+    # --- probes and status report (opt_probe, opt_report_*) ------------------------------------
+    'probe_no_container': {
+        'en': '{client}: no container {container} on this Docker host',
+        'fr': '{client} : pas de conteneur {container} sur cet hôte Docker',
+    },
+    'probe_not_running': {
+        'en': '{client}: container {container} is {state}, not running',
+        'fr': "{client} : le conteneur {container} est {state}, il ne tourne pas",
+    },
+    'probe_command_failed': {
+        'en': '{client}: {command} failed (exit {code}): {output}',
+        'fr': '{client} : {command} a échoué (code {code}) : {output}',
+    },
+    'probe_summary': {
+        'en': '{client}: service {service}; sites up {sites_up}/{sites}; printers up {printers_up}/{printers}',
+        'fr': '{client} : service {service} ; sites actifs {sites_up}/{sites} ; imprimantes actives '
+              '{printers_up}/{printers}',
+    },
+    'report_written': {
+        'en': 'status report written: {html} (and {json})',
+        'fr': "rapport d'état écrit : {html} (et {json})",
+    },
+    'report_title': {'en': 'OPT status', 'fr': 'État OPT'},
+    'report_checked_at': {'en': 'Checked at {time}', 'fr': 'Vérifié le {time}'},
+    'report_client': {'en': 'Client', 'fr': 'Client'},
+    'report_container': {'en': 'Container', 'fr': 'Conteneur'},
+    'report_service': {'en': 'Service', 'fr': 'Service'},
+    'report_site': {'en': 'Site', 'fr': 'Site'},
+    'report_printer': {'en': 'Printer', 'fr': 'Imprimante'},
+    'report_address': {'en': 'Address', 'fr': 'Adresse'},
+    'report_listen_port': {'en': 'Listen port', 'fr': "Port d'écoute"},
+    'report_tunnel': {'en': 'Tunnel', 'fr': 'Tunnel'},
+    'report_since': {'en': 'since {time}', 'fr': 'depuis {time}'},
+    'report_tcp': {'en': 'TCP (telnet)', 'fr': 'TCP (telnet)'},
+    'report_ping': {'en': 'Ping', 'fr': 'Ping'},
+    'report_state': {'en': 'State', 'fr': 'État'},
+    'report_last_error': {'en': 'Last error', 'fr': 'Dernière erreur'},
+    'report_no_sites': {'en': 'no site', 'fr': 'aucun site'},
+    'report_no_clients': {'en': 'no client probed', 'fr': 'aucun client vérifié'},
+    'report_legend': {'en': 'Legend', 'fr': 'Légende'},
+    'state_up': {'en': 'up', 'fr': 'actif'},
+    'state_down': {'en': 'down', 'fr': 'en panne'},
+    'state_unknown': {'en': 'unknown', 'fr': 'inconnu'},
+    'state_degraded': {'en': 'degraded', 'fr': 'dégradé'},
+    'state_stopped': {'en': 'stopped', 'fr': 'arrêté'},
+    'state_connecting': {'en': 'connecting', 'fr': 'connexion en cours'},
+    'state_unsupported': {'en': 'unsupported', 'fr': 'non pris en charge'},
+    # --- end of probe and report messages ---
     # --- routes (opt_route) ------------------------------------------------------------------
     'route_unit_invalid': {
         'en': "invalid unit name {unit}: use letters, digits, ':', '_', '.', '@' or '-', without .service",

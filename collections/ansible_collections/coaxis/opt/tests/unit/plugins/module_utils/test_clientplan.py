@@ -134,8 +134,9 @@ def test_volume_prefix_and_mount_points():
     ]
 
 
-# Hashes of default specs, computed before named volumes existed: a client whose inventory
-# names no volume must keep its container (same config hash) across upgrades.
+# Hashes of default specs: a client whose inventory names no volume must keep its container
+# (same config hash) across upgrades. Re-pinned once when the ping_group_range sysctl joined
+# the spec (mast probe's ICMP echo): every container is recreated once by that upgrade.
 PINNED_IMAGE = 'sha256:' + 'a' * 64
 
 
@@ -143,17 +144,17 @@ def test_config_hash_of_a_default_client_is_pinned():
     default = desired_container({'name': 'acme', 'ip': '10.128.0.10'},
                                 {'network': 'opt-clients', 'image_id': PINNED_IMAGE})
     assert default['labels']['coaxis.opt.config-hash'] == \
-        '5595ae64f395cf6430865a448b63287aa90c54766a611bd8e38001f1bb742cb4'
+        '7cea95bfd26070202e963f6bacc153f107ee12d3d5b0ca65c79ecb2e77c12c33'
     custom = desired_container(
         {'name': 'acme', 'ip': '10.128.0.10', 'interface': 'eth1', 'labels': {'x': 'y'}},
         {'network': 'opt-clients', 'image_id': PINNED_IMAGE, 'volume_prefix': 'devtest-',
          'container_prefix': 'devtest-', 'cap_add': ['NET_ADMIN'], 'labels': {'team': 'ops'}})
     assert custom['labels']['coaxis.opt.config-hash'] == \
-        '21001ac69efc17687369721108d5906e4a3f6cdb70363ea74318768051fdfdd9'
+        '7c9dc8126aaaefe26ab055ed3dda7344a39efbac1ca060c2a9eb9078dc47b774'
 
 
 def test_default_client_hash_is_unchanged_when_the_names_are_absent_empty_or_default():
-    pinned = '5595ae64f395cf6430865a448b63287aa90c54766a611bd8e38001f1bb742cb4'
+    pinned = '7cea95bfd26070202e963f6bacc153f107ee12d3d5b0ca65c79ecb2e77c12c33'
     common = {'network': 'opt-clients', 'image_id': PINNED_IMAGE}
     for extra in ({}, {'config_volume': None, 'logs_volume': None}, {'config_volume': '', 'logs_volume': ''},
                   {'config_volume': 'opt-acme-config', 'logs_volume': 'opt-acme-logs'}):
@@ -177,3 +178,9 @@ def test_named_volumes_are_mounted_and_recreate_the_container():
     item = plan_clients([named], observed(summary(default)))[0]
     assert (item['action'], item['reasons']) == ('recreate', ['settings changed'])
     assert plan_clients([named], observed(summary(named)))[0]['action'] == 'none'
+
+
+def test_ping_is_allowed_by_a_sysctl_not_a_capability():
+    s = desired_container({'name': 'acme', 'ip': '10.128.0.10'}, {'network': 'opt-clients', 'image_id': PINNED_IMAGE})
+    assert s['sysctls'] == {'net.ipv4.ping_group_range': '0 2147483647'}
+    assert s['cap_add'] == []
