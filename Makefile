@@ -59,9 +59,11 @@ lab-down: ## stop the lab and remove all it made (namespace, veth, host rules, m
 lab-clean: lab-down ## lab-down, plus the cached debootstrap root filesystem
 	source lab/lab.env; rm -rf "$$LAB_CACHE"
 
-demo: setup ## add client acme in the lab, print its container, tunnels, and a test job's delivery
+demo: setup ## add client acme in the lab: its container, tunnels, a test job, its URL, then the status report
 	$(LABX) $(BIN)/ansible-playbook playbooks/add_client.yml -e client=acme
 	$(LABX) $(PY) lab/demo-job.py
+	$(LABX) $(BIN)/ansible-playbook playbooks/status.yml
+	@echo "status report: $$(ls -t $(CURDIR)/reports/status-*.html | head -n 1)"
 
 test: setup unit lint sanity build docs lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, integration, molecule
 	@echo "make test: all passed"

@@ -1,4 +1,5 @@
-"""The end of `make demo`: acme's tunnels as mast reports them, and one test job printed.
+"""The end of `make demo`: acme's tunnels as mast reports them, one test job printed, and
+acme's subdomain asked through the edge proxy (what the admin interface receives).
 
 Runs inside the lab namespace, as if on the Docker host: the job goes to
 <acme's IP>:<its first printer's listen port>, crosses the SSH tunnel to the site,
@@ -9,12 +10,14 @@ import hashlib
 import json
 import os
 import socket
+import subprocess
 import sys
 import time
 
 import docker
 
 CLIENT, IP, PORT = "acme", "10.128.0.10", 9101
+DOMAIN, EDGE = "coaxis.test", "10.129.0.1"  # the lab's opt_domain; the Docker host on the Coaxis LAN
 PRINTER = "lab-printer-lyon-1"
 PAGE = (b"%!PS\n%% coaxis-opt demo page\n/Helvetica findfont 24 scalefont setfont\n"
         b"72 720 moveto (Hello from coaxis-opt) show showpage\n") * 64
@@ -45,9 +48,26 @@ def main():
             sent = hashlib.sha256(PAGE).hexdigest()
             verdict = "delivered, byte-identical" if stored == sent else "CORRUPTED"
             print(f"test job: {len(PAGE)} bytes to {IP}:{PORT} -> {PRINTER}:{name} {verdict} (sha256 {sent[:16]})")
-            sys.exit(0 if stored == sent else 1)
+            if stored != sent:
+                sys.exit(1)
+            show_subdomain()
+            return
         time.sleep(0.3)
     sys.exit(f"test job: nothing arrived at {PRINTER} within 20 s")
+
+
+def show_subdomain():
+    """acme.coaxis.test through the edge proxy, as a browser on the Coaxis LAN would ask it."""
+    ca = os.path.join(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"), "tls", "wildcard.crt")
+    cmd = ["curl", "-sS", "--max-time", "10", "--cacert", ca, "--resolve", f"{CLIENT}.{DOMAIN}:443:{EDGE}",
+           f"https://{CLIENT}.{DOMAIN}/"]
+    answer = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    try:
+        client = json.loads(answer.stdout)["headers"].get("X-OPT-Client")
+    except (ValueError, KeyError):
+        client = None
+    print(f"admin interface: https://{CLIENT}.{DOMAIN}/ reached the admin stand-in with X-OPT-Client: {client}")
+    print("  try it: lab/engine.sh exec -- " + " ".join(cmd[:-1]).replace(" -sS --max-time 10", "") + f" {cmd[-1]}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 
@@ -31,6 +31,21 @@ def opt_validate_clients(clients, network, engine_used=None, lang='en'):
     return clients
 
 
+def subdomain_errors(groups, hostvars, lang='en'):
+    """Subdomains (opt_subdomain, the client's name by default) are DNS labels, unique in the
+    whole inventory: every Docker host serves the same domain."""
+    errors, owners = [], {}
+    for name in groups.get('opt_clients') or []:
+        sub = hostvars[name].get('opt_subdomain') or name
+        if not isinstance(sub, str) or not _proxyplan.LABEL_RE.fullmatch(sub):
+            errors.append(msg('proxy_subdomain_invalid', lang, client=name, subdomain=sub))
+        elif sub in owners:
+            errors.append(msg('proxy_subdomain_duplicate', lang, client=name, subdomain=sub, other=owners[sub]))
+        else:
+            owners[sub] = name
+    return errors
+
+
 def inventory_errors(groups, hostvars, lang='en'):
     """Every problem of the whole inventory's address plan (no engine), one message each."""
     docker_hosts = list(groups.get('docker_hosts') or [])
@@ -46,6 +61,7 @@ def inventory_errors(groups, hostvars, lang='en'):
         if client_vars.get('opt_ip') not in (None, ''):
             spec['ip'] = client_vars.get('opt_ip')
         by_host[host].append(spec)
+    errors.extend(subdomain_errors(groups, hostvars, lang))
     for host in docker_hosts:
         host_vars = hostvars[host]
         network = dict(host_vars.get('opt_network') or {})

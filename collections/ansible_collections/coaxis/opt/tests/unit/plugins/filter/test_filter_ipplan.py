@@ -8,7 +8,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.filter.ipplan import FilterModule, opt_validate_clients
+from ansible_collections.coaxis.opt.plugins.filter.ipplan import FilterModule, opt_validate_clients, subdomain_errors
 
 NET = {'subnet': '10.128.0.0/16'}
 
@@ -40,3 +40,12 @@ def test_french_keeps_the_filter_prefix_and_engine_used():
 def test_bad_input(clients, network):
     with pytest.raises(AnsibleFilterError, match='^opt_validate_clients: '):
         opt_validate_clients(clients, network)
+
+
+def test_subdomains_are_dns_labels_unique_in_the_whole_inventory():
+    groups = {'opt_clients': ['acme', 'globex', 'initech', 'bad']}
+    hostvars = {'acme': {}, 'globex': {'opt_subdomain': 'acme'}, 'initech': {'opt_subdomain': 'initech'},
+                'bad': {'opt_subdomain': 'Bad_Sub'}}
+    assert subdomain_errors(groups, hostvars) == [
+        'globex: subdomain acme is already the subdomain of acme',
+        "bad: subdomain 'Bad_Sub' is not a DNS label (1-63 of a-z, 0-9 and -, no dash at either end)"]
