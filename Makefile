@@ -68,8 +68,9 @@ demo: setup ## add client acme in the lab: its container, tunnels, a test job, i
 test: setup unit lint sanity build docs lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, integration, molecule
 	@echo "make test: all passed"
 
-unit: venv ## unit tests of the pure logic (no Docker)
+unit: venv ## unit tests of the pure logic (no Docker), the collection's and mast's
 	PYTHONPATH=collections $(BIN)/pytest -q -p no:cacheprovider $(COLL)/tests/unit tests/unit
+	$(BIN)/pytest -q -p no:cacheprovider images/docker-opt/tests
 
 lint: venv ## ansible-lint, production profile, offline
 	PATH=$(CURDIR)/$(BIN):$$PATH ansible-lint --profile production --nocolor -q

@@ -188,6 +188,28 @@ def port_conflicts(sites):
     return errors
 
 
+def _read_bytes(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
+def credentials_digest(site):
+    """Digest of what authenticates a site's session besides its JSON: the client key and the
+    site's lines of the pinned known_hosts. A re-pinned host key or a new client key then
+    changes the site's hash, so a reload restarts that site (and only that one)."""
+    digest = hashlib.sha256(_read_bytes(site["identity_file"]))
+    host, port = site["host"], site["port"]
+    name = host if port == 22 else f"[{host}]:{port}"
+    for line in _read_bytes(site["known_hosts"]).decode("utf-8", "replace").splitlines():
+        fields = line.split()
+        if fields and name in fields[0].split(","):
+            digest.update(line.encode())
+    return digest.hexdigest()[:16]
+
+
 def site_hash(site):
     blob = json.dumps(site, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
@@ -232,6 +254,7 @@ def load(config_dir):
         site, errs = validate_site(data, fn[:-5], path)
         errors += errs
         if site:
+            site["_credentials"] = credentials_digest(site)
             sites[site["name"]] = site
     errors += port_conflicts(sites)
     if errors:

@@ -125,3 +125,21 @@ def test_diff():
     assert d == {"added": ["nice"], "removed": [], "changed": ["lyon"], "unchanged": ["paris"]}
     d = config.diff({"lyon": a}, {})
     assert d["removed"] == ["lyon"]
+
+
+def test_a_repinned_host_key_or_a_new_client_key_changes_only_that_site(tmp_path):
+    ssh = tmp_path / "ssh"
+    ssh.mkdir()
+    key, known = ssh / "id_ed25519", ssh / "known_hosts"
+    key.write_text("key-1")
+    known.write_text("10.0.0.1 ssh-ed25519 AAAA1\n[10.0.0.2]:2222 ssh-ed25519 BBBB1\n")
+    files = {"identity_file": str(key), "known_hosts": str(known)}
+    write(tmp_path, "lyon", site(host="10.0.0.1", **files))
+    write(tmp_path, "paris", site(name="paris", host="10.0.0.2", port=2222, **files,
+                                  printers=[{"name": "p2", "address": "10.131.2.20", "listen_port": 9201}]))
+    before = config.load(str(tmp_path))["sites"]
+    known.write_text("10.0.0.1 ssh-ed25519 AAAA2\n[10.0.0.2]:2222 ssh-ed25519 BBBB1\n")
+    after = config.load(str(tmp_path))["sites"]
+    assert config.diff(before, after)["changed"] == ["lyon"]
+    key.write_text("key-2")
+    assert config.diff(after, config.load(str(tmp_path))["sites"])["changed"] == ["lyon", "paris"]
