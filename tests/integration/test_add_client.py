@@ -66,7 +66,7 @@ def test_check_mode_reports_and_changes_nothing(fresh, inventory):
     before = engine_snapshot(fresh)
     inventory.client("acme", opt_ip="10.128.0.12")
     run = inventory.playbook("add_client.yml", "-e", "client=acme", "--check", "--diff")
-    assert run.rc == 0 and run.changed() == 2, run  # the container and the firewall rules
+    assert run.rc == 0 and run.changed() == 3, run  # the container, the firewall rules, the vhost
     assert "10.128.0.12" in run.out and ACME_IP in run.out  # the diff shows before/after
     assert engine_snapshot(fresh) == before
 
@@ -79,8 +79,8 @@ def test_ip_change_recreates_only_that_client_and_keeps_its_data(fresh, inventor
     assert old.exec_run(["sh", "-c", "echo kept > /var/log/mast/marker"]).exit_code == 0
     inventory.client("acme", opt_ip="10.128.0.12")
     run = inventory.playbook("add_client.yml", "-e", "client=acme")
-    # The container, and the firewall's rules for the new address.
-    assert run.rc == 0 and run.changed() == 2, run
+    # The container, and the firewall's rules and the vhost for the new address.
+    assert run.rc == 0 and run.changed() == 3, run
     assert "-d 10.128.0.12/32" in firewall_rules() and "-d 10.128.0.10/32" not in firewall_rules()
     new = fresh.containers.get("opt-acme")
     assert new.id != old.id

@@ -25,7 +25,7 @@ def test_remove_keeps_the_data_and_add_brings_the_client_back(deployed, inventor
     engine = deployed
     ip = container_ip(engine.containers.get("opt-acme"))
     run = inventory.playbook("remove_client.yml", "-e", "client=acme")
-    assert run.rc == 0 and run.changed() == 2, run  # the container, the firewall rules
+    assert run.rc == 0 and run.changed() == 3, run  # the container, the firewall rules, the vhost
     assert "acme: removed container(s) opt-acme; volumes removed: -; volumes kept: opt-acme-config, opt-acme-logs" in run.out
     assert not engine.containers.list(all=True, filters={"name": "^opt-acme$"})
     assert volumes(engine, "acme") == ["opt-acme-config", "opt-acme-logs"]
@@ -46,7 +46,7 @@ def test_remove_keeps_the_data_and_add_brings_the_client_back(deployed, inventor
 
 def test_purge_deletes_the_volumes(deployed, inventory):
     run = inventory.playbook("remove_client.yml", "-e", "client=acme", "-e", "purge=true")
-    assert run.rc == 0 and run.changed() == 2, run
+    assert run.rc == 0 and run.changed() == 3, run
     assert "volumes removed: opt-acme-config, opt-acme-logs; volumes kept: -" in run.out
     assert volumes(deployed, "acme") == []
     assert volumes(deployed, "globex") == ["opt-globex-config", "opt-globex-logs"]
