@@ -155,5 +155,17 @@ def exec_streams(client, container, argv):
     return code, (out or b'').decode('utf-8', 'replace'), (err or b'').decode('utf-8', 'replace')
 
 
+def observe_service(client, name, image_id):
+    """A service container of the Docker host (firewall, edge) as the plans compare it, or None:
+    its id, whether it runs, its config hash label and whether its image tag moved on."""
+    try:
+        data = client.api.inspect_container(name)
+    except NotFound:
+        return None
+    labels = data['Config'].get('Labels') or {}
+    return {'id': data['Id'], 'running': bool(data['State'].get('Running')),
+            'hash': labels.get('coaxis.opt.config-hash'), 'image_stale': data['Image'] != image_id}
+
+
 def is_not_found(exc):
     return isinstance(exc, NotFound)

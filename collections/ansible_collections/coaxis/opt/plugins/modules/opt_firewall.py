@@ -234,16 +234,6 @@ def admin_allow(params, lang):
     return [{'name': 'admin', 'address': address, 'port': parsed[2]}], []
 
 
-def observe(client, name, image_id):
-    try:
-        data = client.api.inspect_container(name)
-    except _docker.NotFound:
-        return None
-    labels = data['Config'].get('Labels') or {}
-    return {'id': data['Id'], 'running': bool(data['State'].get('Running')),
-            'hash': labels.get(_fwplan.LABEL_HASH), 'image_stale': data['Image'] != image_id}
-
-
 def read_rules(client, container):
     """The saved rule set ('' when none), read through the API (running or not)."""
     try:
@@ -349,7 +339,7 @@ def main():
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
                                          params['interval'])
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow)
-        observed = observe(client, params['name'], image_id)
+        observed = _docker.observe_service(client, params['name'], image_id)
         current_rules = read_rules(client, observed['id']) if observed else ''
         status, status_text = None, 'no firewall container'
         if observed and observed['running']:

@@ -142,16 +142,6 @@ def build_module():
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
 
-def observe(client, name, image_id):
-    try:
-        data = client.api.inspect_container(name)
-    except _docker.NotFound:
-        return None
-    labels = data['Config'].get('Labels') or {}
-    return {'id': data['Id'], 'running': bool(data['State'].get('Running')), 'hash': labels.get(_proxyplan.LABEL_HASH),
-            'image_stale': data['Image'] != image_id}
-
-
 def read_files(client, container):
     stream, _stat = client.api.get_archive(container, ROOT)
     files = _configapply.parse_archive(b''.join(stream), root='opt-edge')
@@ -250,7 +240,7 @@ def main():
         spec = _proxyplan.desired_container(params['name'], params['image'], params['volume'])
         desired = _proxyplan.desired_files(params['domain'], clients, params['tls_cert'], params['tls_key'],
                                            params['client_port'])
-        observed = observe(client, params['name'], image_id)
+        observed = _docker.observe_service(client, params['name'], image_id)
         current = read_files(client, observed['id']) if observed else {}
         container = 'create' if observed is None else (
             'recreate' if observed['hash'] != spec['hash'] or observed['image_stale'] else

@@ -133,10 +133,8 @@ def build_module():
 
 def run_mast(client, container, args):
     """(exit code, stdout text, stderr clipped): stdout whole, since the JSON can be long."""
-    exec_id = client.api.exec_create(container, ['mast'] + args, stdout=True, stderr=True)['Id']
-    out, err = client.api.exec_start(exec_id, demux=True)
-    code = client.api.exec_inspect(exec_id).get('ExitCode')
-    return code, (out or b'').decode('utf-8', 'replace'), _docker.clip_output(err or b'')
+    code, out, err = _docker.exec_streams(client, container, ['mast'] + args)
+    return code, out, _docker.clip_output(err)
 
 
 def read_status(client, container):
