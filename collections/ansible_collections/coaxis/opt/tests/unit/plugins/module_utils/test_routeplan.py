@@ -94,12 +94,12 @@ def test_less_specific_routes_are_no_conflict():
 
 
 def test_gateway_must_be_directly_connected():
-    far = {'10.129.0.1': {'dst': '10.129.0.1', 'gateway': '192.0.2.1', 'dev': 'eth1'}}
+    far = {'10.129.0.1': {'dst': '10.129.0.1', 'gateway': '10.139.0.1', 'dev': 'eth1'}}
     failed = {'10.129.0.1': {'error': 'RTNETLINK answers: Network is unreachable'}}
     local = {'10.129.0.1': {'type': 'local', 'dst': '10.129.0.1', 'dev': 'lo'}}
     assert plan([ROUTE], gateways=far)['errors'] == [
         'route 10.128.0.0/16: gateway 10.129.0.1 is not on a directly connected network of this host '
-        '(reached via 192.0.2.1 dev eth1)']
+        '(reached via 10.139.0.1 dev eth1)']
     assert 'Network is unreachable' in plan([ROUTE], gateways=failed)['errors'][0]
     assert '(local address)' in plan([ROUTE], gateways=local)['errors'][0]
 
