@@ -82,7 +82,7 @@ build: venv ## the collection tarball
 	mkdir -p build
 	$(BIN)/ansible-galaxy collection build --force --output-path build $(COLL)
 
-docs: venv ## every module and filter renders with ansible-doc, without a warning
+docs: venv ## ansible-doc renders every module and filter without a warning; the operator guide (docs/) is consistent
 	err=$$(mktemp)
 	for m in $$(ls $(COLL)/plugins/modules/*.py | xargs -n1 basename | sed 's/\.py$$//'); do
 	  $(BIN)/ansible-doc coaxis.opt.$$m > /dev/null 2> "$$err"
@@ -93,6 +93,8 @@ docs: venv ## every module and filter renders with ansible-doc, without a warnin
 	  [ ! -s "$$err" ] || { cat "$$err"; echo "ansible-doc -t filter coaxis.opt.$$f warned"; exit 1; }
 	done
 	echo "ansible-doc: all modules and filters render"
+	$(PY) docs/gen_errors.py --check
+	$(BIN)/pytest -q -p no:cacheprovider tests/docs
 
 lab-recovery: setup ## the lab engine comes back after all its processes are killed
 	$(BIN)/pytest -q -p no:cacheprovider tests/lab
