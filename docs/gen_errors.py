@@ -39,7 +39,7 @@ COLON = {'en': ': ', 'fr': ' : '}
 # The section of keys written outside any "# --- … ---" block of MESSAGES.
 OTHER = 'other'
 
-SECTION_RE = re.compile(r'^#\s*---\s*(?P<title>.*?)\s*-*\s*$')
+SECTION_RE = re.compile(r'^#\s*-{3,}\s*(?P<title>.*?)\s*-*\s*$')
 END_RE = re.compile(r'^end\b', re.IGNORECASE)
 
 
@@ -58,7 +58,8 @@ def load_catalog():
 def sections_of(source, keys):
     """[(title, [key, ...]), ...] in catalog order, from the comments inside MESSAGES.
 
-    source: the text of _messages.py; keys: the keys of MESSAGES (to cross-check the parse).
+    source: the text of _messages.py; keys: the keys of MESSAGES. A key that is not a string literal
+    of the MESSAGES dict (added by a ** spread or by code) falls in the section "other".
     """
     tree = ast.parse(source)
     node = next(n.value for n in ast.walk(tree)
@@ -67,9 +68,10 @@ def sections_of(source, keys):
                         for t in (n.targets if isinstance(n, ast.Assign) else [n.target])))
     events = []  # (line, kind, value)
     for key in node.keys:
-        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-            raise SystemExit('gen_errors.py: MESSAGES has a key that is not a plain string (line %d)' % key.lineno)
-        events.append((key.lineno, 'key', key.value))
+        # A key written as a string literal; anything else (a ** spread, a computed key) is placed in
+        # the section "other" below, from the module's MESSAGES itself.
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value in keys:
+            events.append((key.lineno, 'key', key.value))
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.COMMENT and node.lineno <= tok.start[0] <= node.end_lineno:
             match = SECTION_RE.match(tok.string)
@@ -89,9 +91,13 @@ def sections_of(source, keys):
                 order.append(title)
                 grouped[title] = []
             grouped[title].append(value)
-    found = [k for title in order for k in grouped[title]]
-    if sorted(found) != sorted(keys):
-        raise SystemExit('gen_errors.py: the keys found in %s do not match MESSAGES' % CATALOG)
+    found = set(k for title in order for k in grouped[title])
+    elsewhere = [k for k in keys if k not in found]
+    if elsewhere:
+        if OTHER not in grouped:
+            order.append(OTHER)
+            grouped[OTHER] = []
+        grouped[OTHER].extend(elsewhere)
     return [(title, grouped[title]) for title in order]
 
 
@@ -132,10 +138,10 @@ def problems_of(sections, messages, help_data):
         entry = explained.get(title) or {}
         missing = [field for field in ('title_fr', 'en', 'fr') if not str(entry.get(field) or '').strip()]
         if missing:
-            what = ('keys written outside any "# --- <title> ---" block of MESSAGES: %s; ' % ', '.join(keys)
-                    if title == OTHER else '')
+            what = ('keys written outside any "# --- <title> ---" block of MESSAGES, better put in one: %s; '
+                    % ', '.join(keys) if title == OTHER else '')
             problems.append('section "%s" of the message catalog (%s%d key(s)) lacks %s in %s: add\n'
-                            '    [sections."%s"]\n    title_fr = "…"\n    en = """…"""\n    fr = """…"""\n'
+                            '    [sections."%s"]\n    title_fr = "…"\n    en = \'\'\'…\'\'\'\n    fr = \'\'\'…\'\'\'\n'
                             'saying what these errors mean and what to do'
                             % (title, what, len(keys), ' and '.join(missing), HELP.relative_to(ROOT), title))
         for key in keys:

@@ -135,6 +135,20 @@ def test_a_new_section_or_a_key_outside_sections_needs_an_explanation():
     assert 'section "engine access"' not in problems
 
 
+def test_sections_are_found_whatever_the_dashes_and_keys_added_by_code_go_to_other():
+    gen = load_generator()
+    source = (
+        "EXTRA = {'z': {'en': 'z', 'fr': 'z'}}\n"
+        "MESSAGES = {\n"
+        "    # ---- survey ----\n"
+        "    'a': {'en': 'a', 'fr': 'a'},\n"
+        "    # --- routes\n"
+        "    'b': {'en': 'b', 'fr': 'b'},\n"
+        "    **EXTRA,\n"
+        "}\n")
+    assert gen.sections_of(source, ["a", "b", "z"]) == [("survey", ["a"]), ("routes", ["b"]), ("other", ["z"])]
+
+
 def test_the_generated_pages_list_every_message_key():
     gen = load_generator()
     catalog = gen.load_catalog()
