@@ -469,3 +469,27 @@ def test_every_role_speaks_english_unless_told(role):
     option = specs['argument_specs']['main']['options']['%s_lang' % role]
     assert defaults['%s_lang' % role] == 'en'
     assert (option['default'], tuple(option['choices'])) == ('en', LANGS)
+
+
+def documented_lang(path):
+    """The ``lang`` option of a module as its documentation (or the docker fragment it extends) says."""
+    tree = ast.parse(path.read_text(encoding='utf-8'))
+    docs = dict((node.targets[0].id, node.value.value) for node in tree.body
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant))
+    if 'DOCUMENTATION' not in docs:  # the doc fragment keeps its text in a class
+        docs = dict((node.targets[0].id, node.value.value) for node in ast.walk(tree)
+                    if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'DOCUMENTATION')
+    doc = yaml.safe_load(docs['DOCUMENTATION'])
+    if 'lang' in doc.get('options', {}):
+        return doc['options']['lang']
+    if 'coaxis.opt.docker' in doc.get('extends_documentation_fragment', []):
+        return documented_lang(PLUGINS / 'doc_fragments' / 'docker.py')
+    return None
+
+
+@pytest.mark.parametrize('path', sorted((PLUGINS / 'modules').glob('*.py')), ids=lambda path: path.stem)
+def test_every_module_takes_the_language_english_by_default(path):
+    option = documented_lang(path)
+    assert option is not None, 'no lang option'
+    assert (option.get('default'), tuple(option.get('choices') or ())) == ('en', LANGS)
