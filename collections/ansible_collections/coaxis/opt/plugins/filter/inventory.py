@@ -10,9 +10,8 @@ The inventory keeps one host per client (group ``opt_clients``) with ``opt_ip``,
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import MESSAGES, msg
+from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import filter_lang, usage_error
 
 # Module field -> inventory variable of a client.
 FIELDS = {
@@ -39,8 +38,8 @@ def opt_client_specs(names, hostvars, docker_host, fields=DEFAULT_FIELDS, planne
     """
     unknown = [field for field in fields if field not in FIELDS]
     if unknown:
-        raise AnsibleFilterError('opt_client_specs: unknown field(s) %s; known: %s'
-                                 % (', '.join(unknown), ', '.join(sorted(FIELDS))))
+        raise usage_error('opt_client_specs: unknown field(s) %s; known: %s'
+                          % (', '.join(unknown), ', '.join(sorted(FIELDS))))
     addresses = dict((entry['name'], entry.get('ip')) for entry in planned or [])
     specs = []
     for name in names:
@@ -70,15 +69,15 @@ def opt_volume_names(items):
     result = []
     for item in items:
         if not isinstance(item, dict):
-            raise AnsibleFilterError('opt_volume_names: each client must be a dict, got %r' % (item,))
+            raise usage_error('opt_volume_names: each client must be a dict, got %r' % (item,))
         entry = dict((k, v) for k, v in item.items() if k not in VOLUME_FIELDS)
         for field in VOLUME_FIELDS:
             volume = item.get(field)
             if volume in (None, ''):
                 continue
             if not isinstance(volume, dict):
-                raise AnsibleFilterError('opt_volume_names: %s of %s must be a dict, got %r'
-                                         % (field, item.get('name'), volume))
+                raise usage_error('opt_volume_names: %s of %s must be a dict, got %r'
+                                  % (field, item.get('name'), volume))
             if volume.get('name'):
                 entry[field] = volume['name']
         result.append(entry)
@@ -93,10 +92,10 @@ def opt_firewall_clients(items):
     result = []
     for item in items:
         if not isinstance(item, dict) or not item.get('name'):
-            raise AnsibleFilterError('opt_firewall_clients: each client must be a dict with a name, got %r' % (item,))
+            raise usage_error('opt_firewall_clients: each client must be a dict with a name, got %r' % (item,))
         if not item.get('ip'):
-            raise AnsibleFilterError('opt_firewall_clients: %s has no address (plan it with coaxis.opt.opt_ipplan first)'
-                                     % item['name'])
+            raise usage_error('opt_firewall_clients: %s has no address (plan it with coaxis.opt.opt_ipplan first)'
+                              % item['name'])
         ports = []
         for site in item.get('sites') or []:
             for printer in (site or {}).get('printers') or []:
@@ -109,12 +108,13 @@ def opt_firewall_clients(items):
 
 def opt_msg(key, lang='en', **kw):
     """Render the catalog message ``key`` in ``lang`` (playbook-level messages)."""
+    filter_lang('opt_msg', lang)
     if key not in MESSAGES:
-        raise AnsibleFilterError('opt_msg: unknown message key %s' % key)
+        raise usage_error('opt_msg: unknown message key %s' % key)
     try:
         return msg(key, lang, **kw)
     except KeyError as exc:
-        raise AnsibleFilterError('opt_msg: message %s needs the value %s' % (key, exc))
+        raise usage_error('opt_msg: message %s needs the value %s' % (key, exc))
 
 
 class FilterModule(object):

@@ -10,16 +10,18 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import filter_lang, usage_error
 
 
 def opt_validate_clients(clients, network, engine_used=None, lang='en'):
     """Return ``clients`` unchanged when the plan is valid, else raise with every problem."""
+    filter_lang('opt_validate_clients', lang)
     if not _ipplan.HAS_NETADDR:
-        raise AnsibleFilterError('opt_validate_clients: the netaddr Python library is required')
+        raise AnsibleFilterError(msg('netaddr_missing', lang, filter='opt_validate_clients'))
     if not isinstance(clients, list) or not all(isinstance(c, dict) for c in clients):
-        raise AnsibleFilterError('opt_validate_clients: clients must be a list of dicts (name, ip)')
+        raise usage_error('opt_validate_clients: clients must be a list of dicts (name, ip)')
     if not isinstance(network, dict) or 'subnet' not in network:
-        raise AnsibleFilterError('opt_validate_clients: network must be a dict with at least subnet')
+        raise usage_error('opt_validate_clients: network must be a dict with at least subnet')
     network = dict(network)
     network.setdefault('name', 'network')
     errors = _ipplan.validate_network(network, lang)
@@ -78,8 +80,9 @@ def inventory_errors(groups, hostvars, lang='en'):
 
 def opt_inventory_errors(groups, hostvars, lang='en'):
     """Every problem of the whole inventory's address plan, one message each (empty: valid)."""
+    filter_lang('opt_inventory_errors', lang)
     if not _ipplan.HAS_NETADDR:
-        raise AnsibleFilterError('opt_inventory_errors: the netaddr Python library is required')
+        raise AnsibleFilterError(msg('netaddr_missing', lang, filter='opt_inventory_errors'))
     return inventory_errors(groups, hostvars, lang)[0]
 
 

@@ -11,7 +11,7 @@ import traceback
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS, msg
 
 try:
     import docker
@@ -44,7 +44,7 @@ DEFAULT_TIMEOUT = 60
 DOCKER_COMMON_ARGS = dict(
     docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, fallback=(env_fallback, ['DOCKER_HOST'])),
     timeout=dict(type='int', default=DEFAULT_TIMEOUT),
-    lang=dict(type='str', default='en', choices=['en', 'fr']),
+    lang=dict(type='str', default='en', choices=list(LANGS)),
 )
 
 
@@ -75,7 +75,9 @@ def error_text(exc):
 
 
 def docker_error_message(exc, url, action, lang='en'):
-    """Turn an APIError / DockerException / connection error into one operator message."""
+    """Turn an APIError / DockerException / connection error into one operator message.
+
+    action: what the engine refused, already in the operator's language (a step_* message)."""
     if isinstance(exc, APIError):
         return msg('docker_api_error', lang, url=url, action=action, error=error_text(exc))
     return msg('docker_unreachable', lang, url=url, error=error_text(exc))
@@ -88,7 +90,8 @@ def docker_client(module):
     try:
         return docker.DockerClient(base_url=url, timeout=module.params['timeout'], version='auto')
     except (DockerException, RequestException) as exc:
-        module.fail_json(msg=docker_error_message(exc, url, 'the connection', module.params['lang']),
+        lang = module.params['lang']
+        module.fail_json(msg=docker_error_message(exc, url, msg('step_connection', lang), lang),
                          exception=traceback.format_exc())
     return None  # not reached
 

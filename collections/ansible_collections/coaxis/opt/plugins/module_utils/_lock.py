@@ -93,9 +93,11 @@ def holder_view(record, mtime, default_ttl, now):
     if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 1:
         ttl = default_ttl
     token = record.get('token')
+    owner = record.get('owner')
     return {
         'token': token if isinstance(token, str) else None,
-        'owner': str(record.get('owner') or '(unknown: owner.json missing or unreadable)'),
+        # None when owner.json is missing or unreadable: owner_text() says so in the operator's language.
+        'owner': str(owner) if owner else None,
         'controller': record.get('controller'),
         'created_at': created_at,
         'since': iso_time(created_at),
@@ -113,9 +115,14 @@ def public_holder(holder):
     return dict((key, value) for key, value in holder.items() if key != 'token')
 
 
+def owner_text(holder, lang='en'):
+    """The holder's owner text for a message (owner.json may be missing or unreadable)."""
+    return holder['owner'] or msg('lock_owner_unknown', lang)
+
+
 def busy_message(exc, lang='en'):
     holder = exc.holder
-    return msg('lock_busy', lang, path=exc.path, owner=holder['owner'], since=holder['since'],
+    return msg('lock_busy', lang, path=exc.path, owner=owner_text(holder, lang), since=holder['since'],
                ttl=holder['ttl'], waited=round(exc.waited, 1))
 
 

@@ -4,8 +4,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Operator-facing messages of coaxis.opt, in English and French.
 
-Every error a module or filter shows to an operator is a key of MESSAGES; ``msg()`` renders it
-in the operator's language. Both languages of one key use the same placeholders (unit-tested).
+Every text a module, filter, playbook or the status report shows to an operator is a key of
+MESSAGES: errors, warnings, summaries, the names of the steps that failed, report labels.
+``msg()`` renders it in the operator's language (``opt_lang`` in the inventory, ``lang`` of a
+module), one of LANGS; another language is an error, never a silent fallback. Both languages of
+one key use the same placeholders. The values put into a message (names, addresses, states and
+actions as Docker, mast and the plans name them) are not translated: they are what the
+operator finds again in ``docker ps``, ``mast status`` or the inventory. The unit tests check
+that every key has every language, that the code renders no operator text outside the catalog,
+and that every key is used.
 """
 
 from __future__ import annotations
@@ -108,10 +115,6 @@ MESSAGES = {
     'client_docker_host_unknown': {
         'en': '{client}: opt_docker_host {docker_host} is not a member of the docker_hosts group',
         'fr': "{client} : opt_docker_host {docker_host} n'est pas membre du groupe docker_hosts",
-    },
-    'client_name_clash_fleet': {
-        'en': '{client}: the client name is used on several Docker hosts ({hosts})',
-        'fr': '{client} : le nom de client est utilisé sur plusieurs hôtes Docker ({hosts})',
     },
     # --- network --------------------------------------------------------------------------
     'net_subnet_invalid': {
@@ -592,9 +595,7 @@ MESSAGES = {
     },
     'report_title': {'en': 'OPT status', 'fr': 'État OPT'},
     'report_checked_at': {'en': 'Checked at {time}', 'fr': 'Vérifié le {time}'},
-    'report_client': {'en': 'Client', 'fr': 'Client'},
     'report_container': {'en': 'Container', 'fr': 'Conteneur'},
-    'report_service': {'en': 'Service', 'fr': 'Service'},
     'report_site': {'en': 'Site', 'fr': 'Site'},
     'report_printer': {'en': 'Printer', 'fr': 'Imprimante'},
     'report_address': {'en': 'Address', 'fr': 'Adresse'},
@@ -776,11 +777,120 @@ MESSAGES = {
         'fr': 'configuration du proxy refusée dans son ensemble, fichiers précédents restaurés : {error}',
     },
     # --- end of admin and edge messages ---
+    # --- language -----------------------------------------------------------------------------
+    'lang_unknown': {
+        'en': 'unknown language {language!r}: use one of {languages}',
+        'fr': 'langue inconnue {language!r} : utilisez {languages}',
+    },
+    # --- steps that the Docker engine refused (the {action} of docker_api_error) ---------------
+    'step_request': {'en': 'the request', 'fr': 'la requête'},
+    'step_connection': {'en': 'the connection', 'fr': 'la connexion'},
+    'step_engine_read': {'en': 'the engine read', 'fr': 'la lecture du moteur'},
+    'step_probe': {'en': 'the probe', 'fr': 'la vérification'},
+    'step_config_volume': {'en': 'the config volume access', 'fr': "l'accès au volume de configuration"},
+    'step_firewall_inspect': {'en': 'the firewall inspection', 'fr': "l'inspection du pare-feu"},
+    'step_firewall_update': {'en': 'the firewall update', 'fr': 'la mise à jour du pare-feu'},
+    'step_firewall_check': {'en': 'the firewall check', 'fr': 'la vérification du pare-feu'},
+    'step_network_inspect': {'en': 'the network inspect', 'fr': "l'inspection du réseau"},
+    'step_network_remove': {'en': 'the network removal', 'fr': 'la suppression du réseau'},
+    'step_network_create': {'en': 'the network creation', 'fr': 'la création du réseau'},
+    'step_proxy_inspect': {'en': 'the edge proxy inspection', 'fr': "l'inspection du proxy"},
+    'step_proxy_update': {'en': 'the edge proxy update', 'fr': 'la mise à jour du proxy'},
+    'step_remove_inventory': {
+        'en': "the inventory of the clients' containers and volumes",
+        'fr': "l'inventaire des conteneurs et des volumes des clients",
+    },
+    'step_remove_container': {
+        'en': 'the removal of container {container}',
+        'fr': 'la suppression du conteneur {container}',
+    },
+    'step_remove_volume': {
+        'en': 'the removal of volume {volume}',
+        'fr': 'la suppression du volume {volume}',
+    },
+    'step_tunnel_status': {'en': 'the tunnel status', 'fr': "la lecture de l'état des tunnels"},
+    'step_tunnel_action': {'en': 'the tunnel action', 'fr': "l'action sur les tunnels"},
+    'step_volume_list': {'en': 'the volume list', 'fr': 'la liste des volumes'},
+    'step_helper_image': {'en': 'the helper image', 'fr': "l'image du conteneur auxiliaire"},
+    'step_volume_create': {
+        'en': 'the creation of the volume {volume}',
+        'fr': 'la création du volume {volume}',
+    },
+    'step_volume_migrate': {
+        'en': 'the migration of the volume {source} to {volume}',
+        'fr': 'la migration du volume {source} vers {volume}',
+    },
+    # --- details inside other messages ---------------------------------------------------------
+    'value_unset': {'en': '(unset)', 'fr': '(non défini)'},
+    'network_missing_check_mode': {
+        'en': 'network {network} does not exist on the engine {url}; create it first (coaxis.opt.opt_network) '
+              '(check mode: the addresses are not checked against it)',
+        'fr': "le réseau {network} n'existe pas sur le moteur {url} ; créez-le d'abord (coaxis.opt.opt_network) "
+              "(mode vérification : les adresses ne sont pas vérifiées par rapport à lui)",
+    },
+    'lock_owner_unknown': {
+        'en': '(unknown: owner.json missing or unreadable)',
+        'fr': '(inconnu : owner.json absent ou illisible)',
+    },
+    'fw_apply_exit': {'en': 'exit code {code}', 'fr': 'code de sortie {code}'},
+    'fw_status_no_container': {'en': 'no firewall container', 'fr': 'aucun conteneur pare-feu'},
+    'proxy_check_no_detail': {'en': 'nginx -t failed', 'fr': 'nginx -t a échoué'},
+    'route_lookup_no_answer': {'en': 'no answer', 'fr': 'aucune réponse'},
+    'route_lookup_missing': {'en': 'not looked up', 'fr': 'non recherchée'},
+    'route_gateway_type': {'en': '{type} address', 'fr': 'adresse de type {type}'},
+    'route_gateway_via': {'en': 'reached via {gateway} dev {dev}', 'fr': 'atteinte via {gateway} dev {dev}'},
+    'routes_host_lacks': {'en': '{host} lacks {missing}', 'fr': '{host} : il manque {missing}'},
+    'routes_inventory_incomplete': {
+        'en': "{problems} (the route to a Docker host's clients needs its client subnet and its address on "
+              'the Coaxis LAN)',
+        'fr': "{problems} (la route vers les clients d'un hôte Docker demande son sous-réseau client et son "
+              'adresse sur le LAN Coaxis)',
+    },
+    'routes_state_invalid': {
+        'en': 'state must be present or absent, not {state}',
+        'fr': 'state doit valoir present ou absent, pas {state}',
+    },
+    'netaddr_missing': {
+        'en': '{filter}: the netaddr Python library is required',
+        'fr': '{filter} : la bibliothèque Python netaddr est nécessaire',
+    },
+    'vol_copy_missing': {'en': 'missing {path}', 'fr': '{path} absent'},
+    'vol_copy_type': {
+        'en': '{path}: type {type} instead of {expected}',
+        'fr': '{path} : type {type} au lieu de {expected}',
+    },
+    'vol_copy_size': {
+        'en': '{path}: {size} bytes instead of {expected}',
+        'fr': '{path} : {size} octets au lieu de {expected}',
+    },
+    'vol_copy_more': {'en': '{shown} and {count} more', 'fr': '{shown} et {count} de plus'},
+    # --- diff headers and report details ---------------------------------------------------------
+    'diff_runtime_routes': {
+        'en': 'runtime routes (ip route show table main)',
+        'fr': 'routes en service (ip route show table main)',
+    },
+    'diff_runtime_routes_after': {'en': 'runtime routes', 'fr': 'routes en service'},
+    'diff_file_absent': {'en': '{client}: {path} (absent)', 'fr': '{client} : {path} (absent)'},
+    'report_tcp_error': {'en': 'TCP: {error}', 'fr': 'TCP : {error}'},
+    'report_ping_error': {'en': 'Ping: {error}', 'fr': 'Ping : {error}'},
+    'report_duration': {'en': '{ms} ms', 'fr': '{ms} ms'},
 }
 
 
+def unknown_language(lang):
+    """The error for a language outside LANGS, in every language of the catalog: the operator's
+    own is the one that is not known."""
+    return ' / '.join(MESSAGES['lang_unknown'][known].format(language=lang, languages=', '.join(LANGS))
+                      for known in LANGS)
+
+
+def check_lang(lang):
+    """``lang`` when it is one of LANGS, else ValueError (unknown_language())."""
+    if lang not in LANGS:
+        raise ValueError(unknown_language(lang))
+    return lang
+
+
 def msg(key, lang='en', **kw):
-    """Render message ``key`` in ``lang`` ('en' or 'fr'; anything else falls back to English)."""
-    entry = MESSAGES[key]
-    template = entry.get(lang) or entry['en']
-    return template.format(**kw)
+    """Render message ``key`` in ``lang``, one of LANGS (another language: ValueError)."""
+    return MESSAGES[key][check_lang(lang)].format(**kw)

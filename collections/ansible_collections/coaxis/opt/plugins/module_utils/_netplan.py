@@ -130,9 +130,9 @@ def network_differences(desired, observed):
     return differences
 
 
-def _show(value):
+def _show(value, lang):
     if value is None:
-        return '(unset)'
+        return msg('value_unset', lang)
     if isinstance(value, bool):
         return 'true' if value else 'false'
     return str(value)
@@ -140,7 +140,8 @@ def _show(value):
 
 def describe_differences(differences, lang='en'):
     return '; '.join(
-        msg('net_difference', lang, field=d['field'], before=_show(d['before']), after=_show(d['after']))
+        msg('net_difference', lang, field=d['field'], before=_show(d['before'], lang),
+            after=_show(d['after'], lang))
         for d in differences
     )
 

@@ -152,11 +152,12 @@ def labels(spec=None):
     return result
 
 
-def parse_check(output):
+def parse_check(output, lang='en'):
     """{client: None (ok) or nginx's message} from `opt-edge check` output."""
     result = {}
     for line in (output or '').splitlines():
         parts = line.split(' ', 2)
         if len(parts) >= 2 and parts[0] in ('ok', 'fail'):
-            result[parts[1]] = None if parts[0] == 'ok' else (parts[2] if len(parts) > 2 else 'nginx -t failed')
+            result[parts[1]] = None if parts[0] == 'ok' else (
+                parts[2] if len(parts) > 2 else msg('proxy_check_no_detail', lang))
     return result

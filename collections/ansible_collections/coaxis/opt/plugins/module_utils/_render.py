@@ -152,11 +152,13 @@ def valid_private_key(value):
     return isinstance(value, str) and bool(PRIVATE_KEY_RE.fullmatch(normalize_private_key(value).strip()))
 
 
-def _check_int(errors, value, low, high, lang, key, **where):
+def _check_int(errors, value, low, high, lang, keys, **where):
+    """keys: the messages (not an integer, out of range) of a site's or a printer's field."""
+    not_integer, out_of_range = keys
     if not _is_int(value):
-        errors.append(msg(key + '_not_integer', lang, value=value, **where))
+        errors.append(msg(not_integer, lang, value=value, **where))
     elif not low <= value <= high:
-        errors.append(msg(key + '_range', lang, value=value, low=low, high=high, **where))
+        errors.append(msg(out_of_range, lang, value=value, low=low, high=high, **where))
 
 
 def _site_name(site, index):
@@ -194,7 +196,8 @@ def _validate_printers(client, site, sname, lang, errors):
             if value is None:
                 value = PRINTER_DEFAULTS.get(field)
             if value is not None:
-                _check_int(errors, value, low, high, lang, 'cfg_printer', field=field, **where)
+                _check_int(errors, value, low, high, lang, ('cfg_printer_not_integer', 'cfg_printer_range'),
+                           field=field, **where)
     for pname, count in sorted(seen.items()):
         if count > 1:
             errors.append(msg('cfg_printer_duplicate', lang, client=client, site=sname, printer=pname, count=count))
@@ -218,8 +221,8 @@ def _validate_site(client, site, index, lang, errors):
         errors.append(msg('cfg_host_key_invalid', lang, types=', '.join(HOST_KEY_TYPES), **where))
     for field, (low, high) in SITE_RANGES.items():
         value = site.get(field)
-        _check_int(errors, SITE_DEFAULTS[field] if value is None else value, low, high, lang, 'cfg_site',
-                   field=field, **where)
+        _check_int(errors, SITE_DEFAULTS[field] if value is None else value, low, high, lang,
+                   ('cfg_site_not_integer', 'cfg_site_range'), field=field, **where)
     for field in LIMIT_FIELDS:
         value = site.get(field)
         if value is None:
@@ -423,21 +426,21 @@ def shown_content(path, content):
     return content
 
 
-def _header(client, path, entry):
+def _header(client, path, entry, lang):
     if entry is None:
-        return '%s: %s (absent)' % (client, path)
+        return msg('diff_file_absent', lang, client=client, path=path)
     return '%s: %s (%04o %s:%s)' % (client, path, entry['mode'] & 0o7777, entry['uid'], entry['gid'])
 
 
-def file_diffs(client, plan, desired, current):
+def file_diffs(client, plan, desired, current, lang='en'):
     """Ansible diff list (before/after per changed file), private key masked."""
     diffs = []
     for item in changed(plan):
         path = item['path']
         have, want = current.get(path), desired.get(path)
         diffs.append({
-            'before_header': _header(client, path, have),
-            'after_header': _header(client, path, want),
+            'before_header': _header(client, path, have, lang),
+            'after_header': _header(client, path, want, lang),
             'before': shown_content(path, have and have['content']),
             'after': shown_content(path, want and want['content']),
         })

@@ -56,13 +56,16 @@ def latest_check(clients):
 
 
 def document(clients, lang='en'):
-    """The JSON report: the probe results as they are, with when and a count per state."""
+    """The JSON report: the probe results as they are, with when, a count per state and the name
+    of each state in the operator's language (the results keep the state values a program reads)."""
     counts = {}
     for c in clients:
         for site in c.get('sites') or []:
             for printer in site.get('printers') or []:
                 counts[printer.get('state')] = counts.get(printer.get('state'), 0) + 1
-    return {'checked_at': latest_check(clients), 'lang': lang, 'printer_states': counts, 'clients': list(clients)}
+    labels = dict((state, msg('state_' + state, lang)) for state in COLOURS)
+    return {'checked_at': latest_check(clients), 'lang': lang, 'printer_states': counts, 'state_labels': labels,
+            'clients': list(clients)}
 
 
 def render_json(clients, lang='en'):
@@ -77,7 +80,7 @@ def badge(state, lang, extra=''):
 
 def _check_cell(check, lang):
     ms = check.get('ms')
-    extra = ' <span class="ms">%s ms</span>' % escape('%g' % ms) if ms is not None else ''
+    extra = ' <span class="ms">%s</span>' % escape(msg('report_duration', lang, ms='%g' % ms)) if ms is not None else ''
     return badge(check.get('state') or 'unknown', lang, extra)
 
 
@@ -86,8 +89,10 @@ def _error(text):
 
 
 def _site_rows(site, lang):
-    errors = [e for e in (site.get('last_error'), site['tcp'].get('error') and 'TCP: ' + site['tcp']['error'],
-                          site['ping'].get('error') and 'Ping: ' + site['ping']['error']) if e]
+    errors = [e for e in (site.get('last_error'),
+                          site['tcp'].get('error') and msg('report_tcp_error', lang, error=site['tcp']['error']),
+                          site['ping'].get('error') and msg('report_ping_error', lang, error=site['ping']['error']))
+              if e]
     since = msg('report_since', lang, time=site['since']) if site.get('since') else ''
     host = '%s:%s' % (site.get('host'), site.get('port')) if site.get('host') else ''
     rows = ['<tr class="site" data-site="%s"><td class="name"><b>%s</b></td><td>%s</td><td></td>'

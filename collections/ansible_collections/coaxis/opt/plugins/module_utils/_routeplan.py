@@ -114,7 +114,7 @@ def describe(route):
     return ' '.join(words)
 
 
-def gateway_problem(lookup):
+def gateway_problem(lookup, lang='en'):
     """Why the gateway of an ``ip -j route get <via>`` answer is not directly connected, or None.
 
     lookup: the first entry of the answer, or {'error': text} when the command failed.
@@ -122,9 +122,9 @@ def gateway_problem(lookup):
     if lookup.get('error'):
         return lookup['error']
     if lookup.get('type') not in (None, UNICAST):
-        return '%s address' % lookup['type']
+        return msg('route_gateway_type', lang, type=lookup['type'])
     if lookup.get('gateway'):
-        return 'reached via %s dev %s' % (lookup['gateway'], lookup.get('dev'))
+        return msg('route_gateway_via', lang, gateway=lookup['gateway'], dev=lookup.get('dev'))
     return None
 
 
@@ -155,7 +155,7 @@ def plan_routes(routes, runtime, gateways, managed, lang='en'):
                 action = 'removed'
                 deletions.append(['route', 'del', dest, 'via', via])
         else:
-            problem = gateway_problem(gateways.get(via) or {'error': 'not looked up'})
+            problem = gateway_problem(gateways.get(via) or {'error': msg('route_lookup_missing', lang)}, lang)
             if problem:
                 errors.append(msg('route_gateway_unreachable', lang, dest=dest, via=via, detail=problem))
             for other in same:

@@ -90,10 +90,10 @@ def copy_volume(client, image_id, item, name_prefix, wait, lang):
         before, after = _volplan.parse_listing(client.api.logs(helper_id, stdout=True, stderr=False))
     finally:
         _docker.remove_helper(client, helper_id)
-    problems = _volplan.compare_listings(before, after)
+    problems = _volplan.compare_listings(before, after, lang)
     if problems:
         raise StepFailed(msg('vol_migrate_verify_failed', lang, client=item['client'], role=item['role'],
-                             source=source, volume=target, differences=_volplan.describe_problems(problems)))
+                             source=source, volume=target, differences=_volplan.describe_problems(problems, lang)))
     return _volplan.file_count(before)
 
 

@@ -239,13 +239,13 @@ def volume_differences(desired, observed):
     return differences
 
 
-def _show(value):
-    return '(unset)' if value is None else str(value)
+def _show(value, lang):
+    return msg('value_unset', lang) if value is None else str(value)
 
 
 def describe_differences(differences, lang='en'):
-    return '; '.join(msg('vol_difference', lang, option=d['option'], engine=_show(d['engine']),
-                         inventory=_show(d['inventory'])) for d in differences)
+    return '; '.join(msg('vol_difference', lang, option=d['option'], engine=_show(d['engine'], lang),
+                         inventory=_show(d['inventory'], lang)) for d in differences)
 
 
 def mounted_volumes(summaries):
@@ -357,7 +357,7 @@ def parse_listing(raw):
     return listings['A'], listings['B']
 
 
-def compare_listings(before, after):
+def compare_listings(before, after, lang='en'):
     """What the target lacks: [text]. Every entry of the source listing (taken before the copy)
     must be in the target with the same type and, for a regular file, at least its size then (a
     file written to during the copy, a live log, is copied with its newer content). Owners and
@@ -366,18 +366,18 @@ def compare_listings(before, after):
     for path in sorted(before):
         kind, size = before[path]
         if path not in after:
-            problems.append('missing %s' % path)
+            problems.append(msg('vol_copy_missing', lang, path=path))
         elif after[path][0] != kind:
-            problems.append('%s: type %s instead of %s' % (path, after[path][0], kind))
+            problems.append(msg('vol_copy_type', lang, path=path, type=after[path][0], expected=kind))
         elif kind == 'f' and after[path][1] < size:
-            problems.append('%s: %d bytes instead of %d' % (path, after[path][1], size))
+            problems.append(msg('vol_copy_size', lang, path=path, size=after[path][1], expected=size))
     return problems
 
 
-def describe_problems(problems):
-    shown = problems[:SHOWN_DIFFERENCES]
-    more = len(problems) - len(shown)
-    return ', '.join(shown) + (' and %d more' % more if more > 0 else '')
+def describe_problems(problems, lang='en'):
+    shown = ', '.join(problems[:SHOWN_DIFFERENCES])
+    more = len(problems) - SHOWN_DIFFERENCES
+    return msg('vol_copy_more', lang, shown=shown, count=more) if more > 0 else shown
 
 
 def file_count(listing):

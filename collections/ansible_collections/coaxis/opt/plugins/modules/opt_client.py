@@ -268,10 +268,10 @@ def main():
         state = _clientapply.read_state(client, params['network'], params['image'], url, lang)
         net = state['network']
         if net is None:
-            missing = msg('network_missing', lang, network=params['network'], url=url)
             if not module.check_mode:
+                missing = msg('network_missing', lang, network=params['network'], url=url)
                 module.fail_json(msg=missing, errors=[missing], changed=False)
-            module.warn(missing + ' (check mode: the addresses are not checked against it)')
+            module.warn(msg('network_missing_check_mode', lang, network=params['network'], url=url))
             net = {'name': params['network'], 'subnet': None, 'gateway': None, 'ip_range': None, 'attached': {}}
         common = dict((key, params[key]) for key in (
             'network', 'container_prefix', 'volume_prefix', 'config_mount', 'logs_mount', 'restart_policy', 'cap_add',
@@ -310,7 +310,7 @@ def main():
     except _clientapply.PlanRefused as exc:
         module.fail_json(msg=str(exc), errors=[str(exc)], changed=False)
     except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, 'the request', lang),
+        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_request', lang), lang),
                          exception=traceback.format_exc(), changed=False)
 
     results = {}

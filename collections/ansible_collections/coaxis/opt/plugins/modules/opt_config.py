@@ -284,7 +284,7 @@ def main():
     except _configapply.StepFailed as exc:
         fail(module, [str(exc)], lang)
     except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, 'the request', lang),
+        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_request', lang), lang),
                          exception=traceback.format_exc(), changed=False)
     missing = [msg('cfg_volume_missing', lang, client=job['client'], volume=job['volume'], url=url)
                for job in jobs if job['volume'] not in state['volumes']]
@@ -303,7 +303,8 @@ def main():
             return job, None, msg('apply_failed', lang, client=job['client'], action='opt_config', error=str(exc))
         except (_docker.DockerException, _docker.RequestException) as exc:
             return job, None, msg('apply_failed', lang, client=job['client'], action='opt_config',
-                                  error=_docker.docker_error_message(exc, url, 'the config volume access', lang))
+                                  error=_docker.docker_error_message(exc, url, msg('step_config_volume', lang),
+                                                                     lang))
 
     with ThreadPoolExecutor(max_workers=max(1, params['workers'])) as pool:
         outcomes = list(pool.map(converge, jobs))
@@ -321,7 +322,7 @@ def main():
         results[job['client']] = {'volume': job['volume'], 'container': job['container'], 'changed': bool(todo),
                                   'files': outcome['plan'], 'reload': reload_result}
         plan.extend(dict(client=job['client'], path=i['path'], action=i['action']) for i in todo)
-        diffs.extend(_render.file_diffs(job['client'], outcome['plan'], job['files'], outcome['current']))
+        diffs.extend(_render.file_diffs(job['client'], outcome['plan'], job['files'], outcome['current'], lang))
     result = dict(changed=bool(plan), clients=results, plan=plan)
     if module._diff:
         result['diff'] = diffs

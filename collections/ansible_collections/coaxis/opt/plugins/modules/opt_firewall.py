@@ -300,7 +300,7 @@ def converge(client, spec, observed, desired_rules, plan, lang):
         code, output = _docker.exec_command(client, container_id,
                                             ['opt-firewall', 'apply', '%s/%s' % (_fwplan.STATE_DIR, new)])
         if code != 0:
-            raise FirewallError(msg('fw_apply_failed', lang, error=output or 'exit code %s' % code))
+            raise FirewallError(msg('fw_apply_failed', lang, error=output or msg('fw_apply_exit', lang, code=code)))
     return container_id
 
 
@@ -316,7 +316,7 @@ def main():
     errors += allow_errors
 
     client = _docker.docker_client(module)
-    step = 'the firewall inspection'
+    step = msg('step_firewall_inspect', lang)
     try:
         try:
             bridge = bridge_of(client, params['network'])
@@ -341,7 +341,7 @@ def main():
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow)
         observed = _docker.observe_service(client, params['name'], image_id)
         current_rules = read_rules(client, observed['id']) if observed else ''
-        status, status_text = None, 'no firewall container'
+        status, status_text = None, msg('fw_status_no_container', lang)
         if observed and observed['running']:
             status, status_text = _docker.exec_command(client, observed['id'], ['opt-firewall', 'check'])
         plan = _fwplan.plan(spec, observed, current_rules, status, desired_rules)
@@ -349,11 +349,11 @@ def main():
         container_id = observed['id'] if observed else None
         backend = None
         if plan['changed'] and not module.check_mode:
-            step = 'the firewall update'
+            step = msg('step_firewall_update', lang)
             container_id = converge(client, spec, observed, desired_rules, plan, lang)
             status, status_text = _docker.exec_command(client, container_id, ['opt-firewall', 'check'])
         if container_id and (observed or not module.check_mode):
-            step = 'the firewall check'
+            step = msg('step_firewall_check', lang)
             running = client.api.inspect_container(container_id)['State'].get('Running')
             backend = _docker.exec_command(client, container_id, ['opt-firewall', 'backend'])[1] if running else None
     except (FirewallError, _docker.DockerException, _docker.RequestException) as exc:

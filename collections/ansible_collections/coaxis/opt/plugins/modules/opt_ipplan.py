@@ -188,7 +188,8 @@ def main():
     try:
         subnets, endpoints = read_engine(client, network['name'])
     except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, params['docker_host'], 'the engine read', lang),
+        module.fail_json(msg=_docker.docker_error_message(exc, params['docker_host'], msg('step_engine_read', lang),
+                                                          lang),
                          exception=traceback.format_exc())
 
     errors = _ipplan.validate_network(network, lang, reserved=params['reserved'],

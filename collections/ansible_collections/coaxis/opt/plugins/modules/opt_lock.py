@@ -136,7 +136,7 @@ holder:
   type: dict
   contains:
     owner:
-      description: Owner text of the holder.
+      description: Owner text of the holder; null when its C(owner.json) is missing or unreadable.
       type: str
     controller:
       description: Address of the controller that took the lock, when known.
@@ -162,7 +162,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _lock
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS, msg
 
 
 def build_module():
@@ -174,7 +174,7 @@ def build_module():
         owner=dict(type='str', default='ansible'),
         token=dict(type='str', no_log=False),
         lock_dir=dict(type='path', default=_lock.DEFAULT_LOCK_DIR),
-        lang=dict(type='str', default='en', choices=['en', 'fr']),
+        lang=dict(type='str', default='en', choices=list(LANGS)),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -203,7 +203,8 @@ def main():
             outcome = _lock.release(lock_dir, name, params['token'])
             if outcome['status'] == 'not_owner':
                 holder = outcome['holder']
-                module.warn(msg('lock_not_owner', lang, path=path, owner=holder['owner'], since=holder['since']))
+                module.warn(msg('lock_not_owner', lang, path=path, owner=_lock.owner_text(holder, lang),
+                                since=holder['since']))
                 result['holder'] = _lock.public_holder(holder)
     except _lock.LockBusy as exc:
         result.update(waited=round(exc.waited, 2), holder=_lock.public_holder(exc.holder))

@@ -151,6 +151,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _ipplan, _netplan
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 
 def build_module():
@@ -203,7 +204,7 @@ def main():
 
     client = _docker.docker_client(module)
     url = params['docker_host']
-    step = 'the network inspect'
+    step = msg('step_network_inspect', lang)
     try:
         observed = inspect(client, desired['name'])
         plan = _netplan.plan_network(desired, observed, lang)
@@ -219,9 +220,9 @@ def main():
             final = planned
             if not module.check_mode:
                 if action == 'recreate':
-                    step = 'the network removal'
+                    step = msg('step_network_remove', lang)
                     client.api.remove_network(observed['id'])
-                step = 'the network creation'
+                step = msg('step_network_create', lang)
                 final = create(client, desired) or planned
     except (_docker.DockerException, _docker.RequestException) as exc:
         module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())

@@ -144,6 +144,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _probe
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 
 def build_module():
@@ -195,7 +196,7 @@ def main():
         with ThreadPoolExecutor(max_workers=max(1, min(params['workers'], len(names) or 1))) as pool:
             results = list(pool.map(lambda name: probe_client(client, name, params), names))
     except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, 'the probe', params['lang']),
+        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_probe', params['lang']), params['lang']),
                          exception=traceback.format_exc())
     module.exit_json(changed=False, clients=results, message=[r['message'] for r in results])
 

@@ -196,7 +196,7 @@ def apply(client, container, desired, current, plan, lang):
         code, output = run(client, container, ['opt-edge', 'check', '%s/%s' % (ROOT, _proxyplan.STAGING)])
         if code != 0:
             raise ProxyError(msg('proxy_reload_failed', lang, error=output))
-        refused = dict((c, e) for c, e in _proxyplan.parse_check(output).items() if e)
+        refused = dict((c, e) for c, e in _proxyplan.parse_check(output, lang).items() if e)
         run(client, container, ['rm', '-rf', '%s/%s' % (ROOT, _proxyplan.STAGING)])
     writes = [p for p in plan['write'] if _proxyplan.client_of(p) not in refused]
     if writes:
@@ -225,7 +225,7 @@ def main():
     clients = [dict(entry, subdomain=entry['subdomain'] or entry['name']) for entry in params['clients']]
     errors = _proxyplan.validate(params['domain'], clients, params['tls_cert'], params['tls_key'], lang)
     client = _docker.docker_client(module)
-    step = 'the edge proxy inspection'
+    step = msg('step_proxy_inspect', lang)
     refused = {}
     try:
         try:
@@ -249,7 +249,7 @@ def main():
         changed = container != 'none' or bool(plan['write'] or plan['delete'])
         container_id = observed['id'] if observed else None
         if changed and not module.check_mode:
-            step = 'the edge proxy update'
+            step = msg('step_proxy_update', lang)
             if container in ('create', 'recreate'):
                 if container_id:
                     client.api.remove_container(container_id, force=True)

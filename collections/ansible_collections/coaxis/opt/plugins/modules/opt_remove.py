@@ -83,6 +83,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _removeplan
 from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import MANAGED_FILTER
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 
 def build_module():
@@ -105,7 +106,7 @@ def main():
         module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
 
     client = _docker.docker_client(module)
-    step = 'the inventory of the clients\' containers and volumes'
+    step = msg('step_remove_inventory', lang)
     try:
         containers = client.api.containers(all=True, filters={'label': MANAGED_FILTER})
         volumes = client.api.volumes(filters={'label': MANAGED_FILTER}).get('Volumes') or []
@@ -113,12 +114,12 @@ def main():
         if not module.check_mode:
             for item in items:
                 for container in item['containers']:
-                    step = 'the removal of container %s' % container['name']
+                    step = msg('step_remove_container', lang, container=container['name'])
                     if container['state'] == 'running':
                         client.api.stop(container['id'], timeout=params['stop_timeout'])
                     client.api.remove_container(container['id'], force=True)
                 for volume in item['remove_volumes']:
-                    step = 'the removal of volume %s' % volume
+                    step = msg('step_remove_volume', lang, volume=volume)
                     client.api.remove_volume(volume)
     except (_docker.DockerException, _docker.RequestException) as exc:
         module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())

@@ -165,7 +165,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _routeplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS, msg
 
 UNIT_DIR = '/etc/systemd/system'
 SYSTEMD_RUNNING = '/run/systemd/system'
@@ -181,7 +181,7 @@ def build_module():
         )),
         persist=dict(type='str', default='systemd', choices=['systemd', 'none']),
         unit=dict(type='str', default='coaxis-opt-routes'),
-        lang=dict(type='str', default='en', choices=['en', 'fr']),
+        lang=dict(type='str', default='en', choices=list(LANGS)),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -208,7 +208,7 @@ class Host:
         if rc != 0:
             return {'error': (err or out).strip()}
         answer = json.loads(out or '[]')
-        return answer[0] if answer else {'error': 'no answer'}
+        return answer[0] if answer else {'error': msg('route_lookup_no_answer', self.lang)}
 
     def systemctl(self, *args):
         return self.module.run_command([self.module.get_bin_path('systemctl', required=True)] + list(args))[0] == 0
@@ -277,7 +277,7 @@ def main():
     result.update(changed=bool(commands or steps), commands=['ip ' + ' '.join(c) for c in commands], unit_steps=steps)
     if module._diff:
         result['diff'] = [
-            dict(before_header='runtime routes (ip route show table main)', after_header='runtime routes',
+            dict(before_header=msg('diff_runtime_routes', lang), after_header=msg('diff_runtime_routes_after', lang),
                  before='\n'.join(_routeplan.describe(r) for r in runtime) + '\n',
                  after='\n'.join(_routeplan.runtime_after(runtime, commands)) + '\n'),
         ]

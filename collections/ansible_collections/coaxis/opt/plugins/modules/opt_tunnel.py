@@ -193,7 +193,7 @@ def main():
     names = list(dict.fromkeys(params['clients']))
     containers = dict((name, params['container_prefix'] + name) for name in names)
     client = _docker.docker_client(module)
-    step = 'the tunnel status'
+    step = msg('step_tunnel_status', lang)
     errors, observed = [], {}
     try:
         for name in names:
@@ -212,7 +212,7 @@ def main():
         plans = dict((name, _tunnelplan.plan(action, observed[name], site)) for name in names)
         after = observed
         if not module.check_mode:
-            step = 'the tunnel action'
+            step = msg('step_tunnel_action', lang)
             for name in names:
                 if not plans[name]['act']:
                     continue
@@ -221,7 +221,7 @@ def main():
                     errors.append(msg('tunnel_action_failed', lang, client=name, action=action,
                                       sites=' '.join(plans[name]['act']), code=code,
                                       output=err or _docker.clip_output(out) or '-'))
-            step = 'the tunnel status'
+            step = msg('step_tunnel_status', lang)
             after = wait_states(client, containers, plans, observed, params['wait'])
     except (_docker.DockerException, _docker.RequestException) as exc:
         module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())

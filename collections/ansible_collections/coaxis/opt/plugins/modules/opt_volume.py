@@ -378,7 +378,7 @@ def main():
     mount_points = {'config': params['config_mount'], 'logs': params['logs_mount']}
 
     client = _docker.docker_client(module)
-    step = 'the volume list'
+    step = msg('step_volume_list', lang)
     actions, migrated = [], {}
     try:
         sources = _volplan.volume_sources(desired, _volapply.read_mounts(client), params['container_prefix'],
@@ -394,7 +394,7 @@ def main():
             if not params['helper_image']:
                 refuse(module, [msg('vol_helper_image_required', lang,
                                     volumes=', '.join('%s -> %s' % (i['source'], i['name']) for i in moves))], lang)
-            step = 'the helper image'
+            step = msg('step_helper_image', lang)
             try:
                 image_id = client.api.inspect_image(params['helper_image'])['Id']
             except _docker.NotFound:
@@ -403,12 +403,12 @@ def main():
             if item['action'] == 'create':
                 actions.append('create volume %s (%s)' % (item['name'], item['type']))
                 if not module.check_mode:
-                    step = 'the creation of the volume %s' % item['name']
+                    step = msg('step_volume_create', lang, volume=item['name'])
                     _volapply.create_volume(client, item['desired'], item['desired']['labels'])
             elif item['action'] == 'migrate':
                 actions.append('migrate volume %s to %s (%s)' % (item['source'], item['name'], item['type']))
                 if not module.check_mode:
-                    step = 'the migration of the volume %s to %s' % (item['source'], item['name'])
+                    step = msg('step_volume_migrate', lang, source=item['source'], volume=item['name'])
                     files = _volapply.migrate(client, image_id, item, observed, params['volume_prefix'],
                                               params['helper_timeout'], lang)
                     migrated.setdefault(item['client'], []).append(

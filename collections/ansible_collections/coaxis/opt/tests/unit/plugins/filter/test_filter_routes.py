@@ -30,8 +30,17 @@ def test_one_route_per_docker_host_from_groups_or_names():
 def test_a_docker_host_lacking_its_subnet_or_address_is_named():
     with pytest.raises(AnsibleFilterError) as error:
         opt_coaxis_routes(['docker-1', 'bare', 'no-address'], HOSTVARS)
-    assert str(error.value).startswith('opt_coaxis_routes: bare lacks opt_network.subnet and opt_docker_host_address; '
-                                       'no-address lacks opt_docker_host_address')
+    assert str(error.value).startswith('opt_coaxis_routes: bare lacks opt_network.subnet, opt_docker_host_address; '
+                                       'no-address lacks opt_docker_host_address (the route')
+    with pytest.raises(AnsibleFilterError) as error:
+        opt_coaxis_routes(['bare'], HOSTVARS, lang='fr')
+    assert str(error.value).startswith("opt_coaxis_routes: bare : il manque opt_network.subnet, opt_docker_host_address "
+                                       "(la route vers les clients d'un hôte Docker")
+
+
+def test_an_unknown_language_is_refused_even_without_a_problem():
+    with pytest.raises(AnsibleFilterError, match="opt_coaxis_routes: unknown language 'de'"):
+        opt_coaxis_routes(['docker-1'], HOSTVARS, lang='de')
 
 
 def test_refuses_other_input():

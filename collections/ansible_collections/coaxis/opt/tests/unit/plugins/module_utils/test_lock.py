@@ -74,7 +74,9 @@ def test_holder_view_from_record_and_from_mtime():
     for broken in (None, [], {'created_at': 'yesterday', 'ttl': 'x', 'token': 3}, {'ttl': True}):
         view = _lock.holder_view(broken, 500.0, 30, now=520.0)
         assert view['created_at'] == 500.0 and view['ttl'] == 30 and view['token'] is None
-        assert 'unknown' in view['owner']
+        assert view['owner'] is None
+        assert _lock.owner_text(view) == '(unknown: owner.json missing or unreadable)'
+        assert _lock.owner_text(view, 'fr') == '(inconnu : owner.json absent ou illisible)'
     assert 'token' not in _lock.public_holder(view)
 
 
@@ -134,7 +136,8 @@ def test_lock_without_owner_file_counts_from_its_mtime(tmp_path):
     plant(tmp_path, mtime=time.time() - 5)
     with pytest.raises(_lock.LockBusy) as info:
         _lock.acquire(str(tmp_path), 'opt-clients', 'me', 60, 0)
-    assert 'unknown' in info.value.holder['owner']
+    assert info.value.holder['owner'] is None
+    assert '"(unknown: owner.json missing or unreadable)"' in _lock.busy_message(info.value)
     got = _lock.acquire(str(tmp_path), 'opt-clients', 'me', 3, 0)
     assert got['broke_stale'] is True
 

@@ -44,6 +44,8 @@ def test_json_keeps_the_results_and_counts_printer_states():
     assert doc['checked_at'] == '2026-11-25T18:00:05Z' and doc['lang'] == 'fr'
     assert doc['printer_states'] == {'up': 1, 'down': 1, 'unknown': 1}
     assert doc['clients'] == CLIENTS
+    assert doc['state_labels']['down'] == 'en panne' and sorted(doc['state_labels']) == sorted(COLOURS)
+    assert json.loads(render_json(CLIENTS))['state_labels']['down'] == 'down'
 
 
 def badges(page):
@@ -77,6 +79,7 @@ def test_html_in_french():
     assert texts['up'] == 'actif' and texts['down'] == 'en panne' and texts['unknown'] == 'inconnu'
     assert texts['stopped'] == 'arrêté' and texts['degraded'] == 'dégradé'
     assert 'Last error' not in page
+    assert 'TCP : timed out after 3 s' in page and 'Ping : no reply after 3 s' in page and '1.5 ms' in page
 
 
 @pytest.mark.parametrize('lang, text', [('en', 'no client probed'), ('fr', 'aucun client vérifié')])
