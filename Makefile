@@ -37,7 +37,7 @@ venv: $(VENV)/.installed ## Python venv with the pinned versions of requirements
 $(VENV)/.installed: requirements/constraints.txt requirements/dev.in
 	[ -x $(PY) ] || python3 -m venv $(VENV)
 	$(BIN)/pip install -q -c requirements/constraints.txt -r requirements/dev.in 2>&1 | grep -v ' is ignored' || true
-	$(PY) -c 'import ansible, docker, netaddr, molecule, ansible_runner'
+	$(PY) -c 'import ansible, ansible_builder, docker, netaddr, molecule, ansible_runner'
 	touch $@
 
 lab: lab-engine images topology ## the private lab: engine, images, topology
