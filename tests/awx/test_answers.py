@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from conftest import BIN, ROOT, run
+from awx_support import BIN, ROOT, run
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import re
 import pytest
 import yaml
 
-from conftest import (AWX_DIR, BIN, CONFIGURE, EXAMPLE_CLIENTS, FAKE_SECRETS, INVENTORY, LANGS, ROOT,
+from awx_support import (AWX_DIR, BIN, CONFIGURE, EXAMPLE_CLIENTS, FAKE_SECRETS, INVENTORY, LANGS, ROOT,
                       module_documentation, run)
 
 PYTHON_TYPES = {"str": str, "bool": bool, "int": int, "float": (int, float), "list": list, "dict": dict,

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import BIN, ROOT, run
+from awx_support import BIN, ROOT, run
 
 COLL = ROOT / "collections" / "ansible_collections" / "coaxis" / "opt"
 EE = ROOT / "execution-environment.yml"

@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 
-from conftest import EXAMPLE_CLIENTS, LANGS, ROOT, job_templates
+from awx_support import EXAMPLE_CLIENTS, LANGS, ROOT, job_templates
 
 # AWX's question types (awx/main/constants.py SURVEY_TYPE_MAPPING) and the Python type of a default.
 AWX_TYPES = {"text": str, "textarea": str, "password": str, "multiplechoice": str, "multiselect": str,
