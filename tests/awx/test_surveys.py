@@ -141,6 +141,10 @@ def test_client_questions_mirror_the_client_name_rule(recorded):
         assert (client["type"], client["required"], client["min"], client["max"]) == ("text", True, 2, 32)
     optional = question(templates, "Status report", "client")
     assert (optional["required"], optional["min"], optional["max"]) == (False, 0, 32)
+    # Site names: 1 to 32 characters (the site configs' rule); empty means every site.
+    for name in ("Tunnel action", "Tunnel action — acme"):
+        site = question(templates, name, "site")
+        assert (site["required"], site["min"], site["max"]) == (False, 0, 32)
 
 
 # --- every survey variable is one its playbook reads -----------------------------------------------

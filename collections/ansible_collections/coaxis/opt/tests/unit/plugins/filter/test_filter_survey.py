@@ -13,7 +13,7 @@ from ansible_collections.coaxis.opt.plugins.filter.survey import opt_survey
 TUNNEL = [
     {'variable': 'client', 'required': True, 'min': 2, 'max': 32},
     {'variable': 'tunnel_action', 'type': 'multiplechoice', 'required': True, 'default': 'status'},
-    {'variable': 'site', 'max': 63},
+    {'variable': 'site', 'max': 32},
     {'variable': 'opt_lang', 'type': 'multiplechoice', 'choices': ['en', 'fr'], 'default': 'fr'},
 ]
 
