@@ -17,7 +17,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup packages venv lab lab-engine images topology lab-down lab-clean \
-        demo test unit lint sanity build docs lab-recovery integration molecule lock
+        demo test unit lint sanity build docs awx ee lab-recovery integration molecule lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -37,7 +37,7 @@ venv: $(VENV)/.installed ## Python venv with the pinned versions of requirements
 $(VENV)/.installed: requirements/constraints.txt requirements/dev.in
 	[ -x $(PY) ] || python3 -m venv $(VENV)
 	$(BIN)/pip install -q -c requirements/constraints.txt -r requirements/dev.in 2>&1 | grep -v ' is ignored' || true
-	$(PY) -c 'import ansible, docker, netaddr, molecule, ansible_runner'
+	$(PY) -c 'import ansible, ansible_builder, docker, netaddr, molecule, ansible_runner'
 	touch $@
 
 lab: lab-engine images topology ## the private lab: engine, images, topology
@@ -65,7 +65,7 @@ demo: setup ## add client acme in the lab: its container, tunnels, a test job, i
 	$(LABX) $(BIN)/ansible-playbook playbooks/status.yml
 	@echo "status report: $$(ls -t $(CURDIR)/reports/status-*.html | head -n 1)"
 
-test: setup unit lint sanity build docs lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, integration, molecule
+test: setup unit lint sanity build docs awx lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, awx, integration, molecule
 	@echo "make test: all passed"
 
 unit: venv ## unit tests of the pure logic (no Docker), the collection's and mast's
@@ -95,6 +95,12 @@ docs: venv ## ansible-doc renders every module and filter without a warning; the
 	echo "ansible-doc: all modules and filters render"
 	$(PY) docs/gen_errors.py --check
 	$(BIN)/pytest -q -p no:cacheprovider tests/docs
+
+awx: venv ## the AWX configuration and the execution environment, offline (no AWX, no lab)
+	$(BIN)/pytest -q -p no:cacheprovider tests/awx
+
+ee: build ## the execution environment's build context in build/ee (then: podman build -t <image> build/ee)
+	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee --output-filename Containerfile
 
 lab-recovery: setup ## the lab engine comes back after all its processes are killed
 	$(BIN)/pytest -q -p no:cacheprovider tests/lab

@@ -7,8 +7,10 @@ from ansible_collections.coaxis.opt.plugins.filter.inventory import FilterModule
 from ansible_collections.coaxis.opt.plugins.filter.ipplan import FilterModule as _IpPlan
 from ansible_collections.coaxis.opt.plugins.filter.report import FilterModule as _Report
 from ansible_collections.coaxis.opt.plugins.filter.routes import FilterModule as _Routes
+from ansible_collections.coaxis.opt.plugins.filter.survey import FilterModule as _Survey
 
 
 class FilterModule:
     def filters(self):
-        return {**_Inventory().filters(), **_IpPlan().filters(), **_Routes().filters(), **_Report().filters()}
+        return {**_Inventory().filters(), **_IpPlan().filters(), **_Routes().filters(), **_Report().filters(),
+                **_Survey().filters()}

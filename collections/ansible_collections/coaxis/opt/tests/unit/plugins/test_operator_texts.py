@@ -47,6 +47,13 @@ EXEMPT_CALLS = {
 EXEMPT_FUNCTIONS = {
     ('module_utils/_tunnelplan.py', 'parse_status'): 'a ValueError its callers catch (the status is '
                                                      'then unreadable, reported as tunnel_no_daemon)',
+    # The survey data of awx/vars is written by the project's developers, not by operators: a
+    # malformed question is a bug reported to its author, like usage_error().
+    ('module_utils/_survey.py', 'choice_labels'): 'SurveyError: malformed survey data (awx/vars)',
+    ('module_utils/_survey.py', 'canonical_choice'): 'SurveyError: malformed survey data (awx/vars)',
+    ('module_utils/_survey.py', '_question'): 'SurveyError: malformed survey data (awx/vars)',
+    ('module_utils/_survey.py', '_choices'): 'SurveyError: malformed survey data (awx/vars)',
+    ('module_utils/_survey.py', 'survey_spec'): 'SurveyError: malformed survey data (awx/vars)',
 }
 
 PLACEHOLDER = re.compile(r'%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrgfx%]|\{[^{}]*\}')
@@ -251,7 +258,7 @@ def rendered_keys(tree):
                 if isinstance(option, ast.Constant):
                     keys.add(option.value)
                 elif isinstance(option, ast.BinOp) and isinstance(option.left, ast.Constant):
-                    prefixes.add(option.left.value)
+                    prefixes.add(option.left.value.split('%')[0])
     return keys, prefixes
 
 
@@ -266,7 +273,8 @@ def catalog_code():
 def yaml_files():
     if PROJECT is None:
         return []
-    return sorted(list((PROJECT / 'playbooks').rglob('*.yml')) + list((PROJECT / 'roles').glob('*/*/*.yml')))
+    return sorted(list((PROJECT / 'playbooks').rglob('*.yml')) + list((PROJECT / 'roles').glob('*/*/*.yml'))
+                  + list((PROJECT / 'awx').glob('*.yml')))
 
 
 OPT_MSG_KEY = re.compile(r"""['"]([a-z0-9_]+)['"]\s*\|\s*coaxis\.opt\.opt_msg\b""")
@@ -282,6 +290,11 @@ def used_keys():
         prefixes |= starts
         constants |= set(node.value for node in ast.walk(tree)
                          if isinstance(node, ast.Constant) and isinstance(node.value, str))
+        # A key built from a pattern ('survey_q_%s' % variable) and rendered later through a name.
+        prefixes |= set(node.left.value.split('%')[0] for node in ast.walk(tree)
+                        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
+                        and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+                        and re.match(r'^[a-z0-9]+_[a-z0-9_]*%s', node.left.value))
     for path in yaml_files():
         text = path.read_text(encoding='utf-8')
         keys |= set(OPT_MSG_KEY.findall(text))
@@ -406,8 +419,11 @@ def call_arguments(text, start):
 
 
 def role_lang(path):
-    """The language variable of the role ``path`` is in, or the playbooks' expression."""
+    """The language variable of the role ``path`` is in, awx_lang in awx/ (the surveys' language,
+    from opt_lang), or the playbooks' expression."""
     parts = path.relative_to(PROJECT).parts
+    if parts[0] == 'awx':
+        return 'awx_lang'
     return '%s_lang' % parts[1] if parts[0] == 'roles' else PLAYBOOK_LANG
 
 
