@@ -151,6 +151,41 @@ def fresh(engine):
     yield engine
 
 
+# The lab's two clients converged from the unedited lab inventory, shared by the tests that only
+# look or whose runs are refused (each checks that nothing changed): converged again only when
+# the engine no longer is as that run left it, or a test said it changed what this does not see.
+_DEPLOYED = {"fingerprint": None}
+
+
+def deployment_fingerprint(engine):
+    containers = sorted((c.name, c.id, c.status, c.attrs["State"]["StartedAt"])
+                        for c in engine.containers.list(all=True, filters={"label": MANAGED}))
+    networks = sorted(n.id for n in engine.networks.list(names=["opt-clients"]))
+    volumes = sorted(v.name for v in engine.volumes.list(filters={"label": MANAGED}))
+    return containers, networks, volumes, firewall_rules()
+
+
+def ensure_deployed(engine, tmp_dir):
+    """acme and globex as the lab inventory declares them, deployed by one site.yml run."""
+    if _DEPLOYED["fingerprint"] == deployment_fingerprint(engine):
+        return engine
+    clean_engine(engine)
+    run = Inventory(tmp_dir / "inventory").playbook("site.yml", "--limit", "docker_hosts")
+    assert run.rc == 0, run
+    _DEPLOYED["fingerprint"] = deployment_fingerprint(engine)
+    return engine
+
+
+def deployment_changed():
+    """A test changed the deployment in a way the fingerprint does not see (a vhost, a config)."""
+    _DEPLOYED["fingerprint"] = None
+
+
+@pytest.fixture
+def deployed(engine, tmp_path_factory):
+    return ensure_deployed(engine, tmp_path_factory.mktemp("deployed"))
+
+
 @pytest.fixture
 def inventory(tmp_path):
     return Inventory(tmp_path / "inventory")

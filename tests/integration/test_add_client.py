@@ -27,36 +27,6 @@ def test_add_client_gives_the_static_ip_and_prints_it(fresh, inventory):
         socket.create_connection((lab_address(ACME_IP), 9), timeout=3)
 
 
-def test_client_container_is_confined(fresh, inventory):
-    assert inventory.playbook("add_client.yml", "-e", "client=acme").rc == 0
-    attrs = fresh.containers.get("opt-acme").attrs
-    host = attrs["HostConfig"]
-    mounts = {m["Destination"]: m for m in attrs["Mounts"]}
-    assert mounts["/etc/mast"]["Name"] == "opt-acme-config" and mounts["/etc/mast"]["RW"] is False
-    assert mounts["/var/log/mast"]["Name"] == "opt-acme-logs" and mounts["/var/log/mast"]["RW"] is True
-    assert not any("docker.sock" in (m.get("Source") or "") for m in attrs["Mounts"])
-    assert host["Privileged"] is False
-    assert not host["CapAdd"]
-    assert host["CapDrop"] == ["ALL"]
-    assert "no-new-privileges:true" in host["SecurityOpt"]
-    assert host["RestartPolicy"]["Name"] == "unless-stopped"
-    assert list(attrs["NetworkSettings"]["Networks"]) == ["opt-clients"]
-    network = fresh.networks.get("opt-clients").attrs
-    assert network["Options"]["com.docker.network.bridge.enable_icc"] == "false"
-    assert network["Options"]["com.docker.network.bridge.name"] == "opt-clients"
-    # An init is PID 1, so signals are forwarded and children reaped.
-    assert fresh.containers.get("opt-acme").exec_run(["cat", "/proc/1/comm"]).output == b"tini\n"
-    # The config volume refuses writes from inside.
-    result = fresh.containers.get("opt-acme").exec_run(["touch", "/etc/mast/x"])
-    assert result.exit_code != 0
-
-
-def test_second_run_changes_nothing(fresh, inventory):
-    assert inventory.playbook("add_client.yml", "-e", "client=acme").rc == 0
-    run = inventory.playbook("add_client.yml", "-e", "client=acme")
-    assert run.rc == 0 and run.changed() == 0, run
-
-
 def test_check_mode_reports_and_changes_nothing(fresh, inventory):
     first = inventory.playbook("add_client.yml", "-e", "client=acme", "--check", "--diff")
     assert first.rc == 0 and first.changed() > 0, first
@@ -68,66 +38,6 @@ def test_check_mode_reports_and_changes_nothing(fresh, inventory):
     run = inventory.playbook("add_client.yml", "-e", "client=acme", "--check", "--diff")
     assert run.rc == 0 and run.changed() == 3, run  # the container, the firewall rules, the vhost
     assert "10.128.0.12" in run.out and ACME_IP in run.out  # the diff shows before/after
-    assert engine_snapshot(fresh) == before
-
-
-def test_ip_change_recreates_only_that_client_and_keeps_its_data(fresh, inventory):
-    for name in ("acme", "globex"):
-        assert inventory.playbook("add_client.yml", "-e", f"client={name}").rc == 0
-    old = fresh.containers.get("opt-acme")
-    globex = fresh.containers.get("opt-globex").id
-    assert old.exec_run(["sh", "-c", "echo kept > /var/log/mast/marker"]).exit_code == 0
-    inventory.client("acme", opt_ip="10.128.0.12")
-    run = inventory.playbook("add_client.yml", "-e", "client=acme")
-    # The container, and the firewall's rules and the vhost for the new address.
-    assert run.rc == 0 and run.changed() == 3, run
-    assert "-d 10.128.0.12/32" in firewall_rules() and "-d 10.128.0.10/32" not in firewall_rules()
-    new = fresh.containers.get("opt-acme")
-    assert new.id != old.id
-    assert container_ip(new)[0] == "10.128.0.12"
-    assert new.exec_run(["cat", "/var/log/mast/marker"]).output == b"kept\n"
-    assert fresh.containers.get("opt-globex").id == globex
-
-
-BAD_INPUTS = [
-    # (what to change, -e client=, expected message)
-    ({}, "nobody", "nobody: unknown client"),
-    ({"opt_ip": "10.200.0.5"}, "acme", "acme: 10.200.0.5 is outside the subnet 10.128.0.0/16"),
-    ({"opt_ip": "10.128.0.11"}, "acme", "10.128.0.11"),
-    ({"opt_ip": "10.128.0.0"}, "acme", "acme: 10.128.0.0 is the network address of 10.128.0.0/16"),
-    ({"opt_ip": "10.128.0.1"}, "acme", "acme: 10.128.0.1"),
-    ({"opt_ip": "not-an-ip"}, "acme", "acme: not-an-ip is not a valid IPv4 address"),
-]
-
-
-@pytest.mark.parametrize("change, client, message", BAD_INPUTS,
-                         ids=["unknown-client", "outside-subnet", "other-clients-ip", "network-address",
-                              "gateway", "not-an-ip"])
-def test_bad_input_is_refused_before_any_change(fresh, inventory, change, client, message):
-    assert inventory.playbook("add_client.yml", "-e", "client=globex").rc == 0
-    before = engine_snapshot(fresh)
-    if change:
-        inventory.client("acme", **change)
-    run = inventory.playbook("add_client.yml", "-e", f"client={client}")
-    assert run.rc != 0, run
-    assert message in run.out, run
-    assert engine_snapshot(fresh) == before
-
-
-def test_unknown_client_in_french(fresh, inventory):
-    run = inventory.playbook("add_client.yml", "-e", "client=nobody", lang="fr")
-    assert run.rc != 0 and "client inconnu" in run.out, run
-
-
-def test_a_drifted_network_with_containers_is_an_error_not_a_recreate(fresh, inventory):
-    assert inventory.playbook("add_client.yml", "-e", "client=acme").rc == 0
-    before = engine_snapshot(fresh)
-    inventory.set_vars("group_vars", "docker_hosts", opt_network={
-        "name": "opt-clients", "bridge_name": "opt-clients", "subnet": "10.128.0.0/17",
-        "gateway": "10.128.0.1"})
-    run = inventory.playbook("add_client.yml", "-e", "client=acme")
-    assert run.rc != 0, run
-    assert "10.128.0.0/17" in run.out and "10.128.0.0/16" in run.out, run
     assert engine_snapshot(fresh) == before
 
 
@@ -145,24 +55,106 @@ def test_interface_name_needs_a_recent_engine(fresh, inventory):
         assert not fresh.containers.list(all=True, filters={"name": "opt-acme"})
 
 
-def test_image_change_recreates_only_that_client_and_keeps_its_data(fresh, inventory):
-    for name in ("acme", "globex"):
-        assert inventory.playbook("add_client.yml", "-e", f"client={name}").rc == 0
+def test_client_container_is_confined(deployed):
+    attrs = deployed.containers.get("opt-acme").attrs
+    host = attrs["HostConfig"]
+    mounts = {m["Destination"]: m for m in attrs["Mounts"]}
+    assert mounts["/etc/mast"]["Name"] == "opt-acme-config" and mounts["/etc/mast"]["RW"] is False
+    assert mounts["/var/log/mast"]["Name"] == "opt-acme-logs" and mounts["/var/log/mast"]["RW"] is True
+    assert not any("docker.sock" in (m.get("Source") or "") for m in attrs["Mounts"])
+    assert host["Privileged"] is False
+    assert not host["CapAdd"]
+    assert host["CapDrop"] == ["ALL"]
+    assert "no-new-privileges:true" in host["SecurityOpt"]
+    assert host["RestartPolicy"]["Name"] == "unless-stopped"
+    assert list(attrs["NetworkSettings"]["Networks"]) == ["opt-clients"]
+    network = deployed.networks.get("opt-clients").attrs
+    assert network["Options"]["com.docker.network.bridge.enable_icc"] == "false"
+    assert network["Options"]["com.docker.network.bridge.name"] == "opt-clients"
+    # An init is PID 1, so signals are forwarded and children reaped.
+    assert deployed.containers.get("opt-acme").exec_run(["cat", "/proc/1/comm"]).output == b"tini\n"
+    # The config volume refuses writes from inside.
+    result = deployed.containers.get("opt-acme").exec_run(["touch", "/etc/mast/x"])
+    assert result.exit_code != 0
+
+
+def test_second_run_changes_nothing(deployed, inventory):
+    run = inventory.playbook("add_client.yml", "-e", "client=acme")
+    assert run.rc == 0 and run.changed() == 0, run
+
+
+BAD_INPUTS = [
+    # (what to change, -e client=, expected message)
+    ({}, "nobody", "nobody: unknown client"),
+    ({"opt_ip": "10.200.0.5"}, "acme", "acme: 10.200.0.5 is outside the subnet 10.128.0.0/16"),
+    ({"opt_ip": "10.128.0.11"}, "acme", "10.128.0.11"),
+    ({"opt_ip": "10.128.0.0"}, "acme", "acme: 10.128.0.0 is the network address of 10.128.0.0/16"),
+    ({"opt_ip": "10.128.0.1"}, "acme", "acme: 10.128.0.1"),
+    ({"opt_ip": "not-an-ip"}, "acme", "acme: not-an-ip is not a valid IPv4 address"),
+]
+
+
+@pytest.mark.parametrize("change, client, message", BAD_INPUTS,
+                         ids=["unknown-client", "outside-subnet", "other-clients-ip", "network-address",
+                              "gateway", "not-an-ip"])
+def test_bad_input_is_refused_before_any_change(deployed, inventory, change, client, message):
+    before = engine_snapshot(deployed)
+    if change:
+        inventory.client("acme", **change)
+    run = inventory.playbook("add_client.yml", "-e", f"client={client}")
+    assert run.rc != 0, run
+    assert message in run.out, run
+    assert engine_snapshot(deployed) == before
+
+
+def test_unknown_client_in_french(inventory):
+    run = inventory.playbook("add_client.yml", "-e", "client=nobody", lang="fr")
+    assert run.rc != 0 and "client inconnu" in run.out, run
+
+
+def test_a_drifted_network_with_containers_is_an_error_not_a_recreate(deployed, inventory):
+    before = engine_snapshot(deployed)
+    inventory.set_vars("group_vars", "docker_hosts", opt_network={
+        "name": "opt-clients", "bridge_name": "opt-clients", "subnet": "10.128.0.0/17",
+        "gateway": "10.128.0.1"})
+    run = inventory.playbook("add_client.yml", "-e", "client=acme")
+    assert run.rc != 0, run
+    assert "10.128.0.0/17" in run.out and "10.128.0.0/16" in run.out, run
+    assert engine_snapshot(deployed) == before
+
+
+def test_ip_change_recreates_only_that_client_and_keeps_its_data(deployed, inventory):
+    old = deployed.containers.get("opt-acme")
+    globex = deployed.containers.get("opt-globex").id
+    assert old.exec_run(["sh", "-c", "echo kept > /var/log/mast/marker"]).exit_code == 0
+    inventory.client("acme", opt_ip="10.128.0.12")
+    run = inventory.playbook("add_client.yml", "-e", "client=acme")
+    # The container, and the firewall's rules and the vhost for the new address.
+    assert run.rc == 0 and run.changed() == 3, run
+    assert "-d 10.128.0.12/32" in firewall_rules() and "-d 10.128.0.10/32" not in firewall_rules()
+    new = deployed.containers.get("opt-acme")
+    assert new.id != old.id
+    assert container_ip(new)[0] == "10.128.0.12"
+    assert new.exec_run(["cat", "/var/log/mast/marker"]).output == b"kept\n"
+    assert deployed.containers.get("opt-globex").id == globex
+
+
+def test_image_change_recreates_only_that_client_and_keeps_its_data(deployed, inventory):
     # A new docker-opt build, offline: the same image with one more label.
-    newer, _ = fresh.images.build(fileobj=io.BytesIO(b"FROM coaxis/docker-opt:lab\nLABEL test.rebuild=1\n"),
+    newer, _ = deployed.images.build(fileobj=io.BytesIO(b"FROM coaxis/docker-opt:lab\nLABEL test.rebuild=1\n"),
                                   tag="coaxis/docker-opt:test-newer", rm=True, pull=False)
     try:
-        old = fresh.containers.get("opt-acme")
-        globex = fresh.containers.get("opt-globex").id
+        old = deployed.containers.get("opt-acme")
+        globex = deployed.containers.get("opt-globex").id
         assert old.exec_run(["sh", "-c", "echo kept > /var/log/mast/marker"]).exit_code == 0
         inventory.set_vars("group_vars", "docker_hosts", opt_image="coaxis/docker-opt:test-newer")
         run = inventory.playbook("add_client.yml", "-e", "client=acme")
         assert run.rc == 0 and run.changed() == 1, run
-        new = fresh.containers.get("opt-acme")
+        new = deployed.containers.get("opt-acme")
         assert new.id != old.id and new.image.id == newer.id
         assert container_ip(new)[0] == ACME_IP
         assert new.exec_run(["cat", "/var/log/mast/marker"]).output == b"kept\n"
-        assert fresh.containers.get("opt-globex").id == globex
+        assert deployed.containers.get("opt-globex").id == globex
     finally:
-        fresh.containers.get("opt-acme").remove(force=True)
-        fresh.images.remove("coaxis/docker-opt:test-newer")
+        deployed.containers.get("opt-acme").remove(force=True)
+        deployed.images.remove("coaxis/docker-opt:test-newer")

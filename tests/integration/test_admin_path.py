@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import Inventory, clean_engine, lab_address
+from conftest import ensure_deployed, lab_address
 from lab_paths import connect_from
 
 ADMIN = "10.129.0.20"
@@ -15,12 +15,7 @@ ADMIN = "10.129.0.20"
 
 @pytest.fixture(scope="module")
 def clients(engine, tmp_path_factory):
-    clean_engine(engine)
-    inventory = Inventory(tmp_path_factory.mktemp("admin") / "inventory")
-    for name in ("acme", "globex"):
-        run = inventory.playbook("add_client.yml", "-e", f"client={name}")
-        assert run.rc == 0, run
-    return engine
+    return ensure_deployed(engine, tmp_path_factory.mktemp("admin"))
 
 
 def through(ip, headers):

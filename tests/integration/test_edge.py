@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Inventory, clean_engine
+from conftest import Inventory, deployment_changed, ensure_deployed
 
 EDGE = "10.129.0.1"  # the Docker host's address on the Coaxis LAN (edge on the host network)
 CA = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab")) / "tls" / "wildcard.crt"
@@ -28,12 +28,9 @@ def curl(host, path="/", scheme="https", headers=()):
 
 @pytest.fixture(scope="module")
 def edge(engine, tmp_path_factory):
-    clean_engine(engine)
-    inventory = Inventory(tmp_path_factory.mktemp("edge") / "inventory")
-    for name in ("acme", "globex"):
-        run = inventory.playbook("add_client.yml", "-e", f"client={name}")
-        assert run.rc == 0, run
-    return inventory
+    ensure_deployed(engine, tmp_path_factory.mktemp("edge-deployed"))
+    yield Inventory(tmp_path_factory.mktemp("edge") / "inventory")
+    deployment_changed()  # vhosts refused, restored and removed
 
 
 @pytest.mark.parametrize("client", ["acme", "globex"])

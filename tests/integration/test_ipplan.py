@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from conftest import LOCK_DIR, Inventory, clean_engine, engine_snapshot
+from conftest import LOCK_DIR, engine_snapshot, ensure_deployed
 
 
 
@@ -79,13 +79,11 @@ def edit(inventory, edits):
 
 @pytest.fixture(scope="module")
 def baseline(engine, tmp_path_factory):
-    """globex running, and a container coaxis-opt does not manage holding 10.128.0.50.
+    """acme and globex running, and a container coaxis-opt does not manage holding 10.128.0.50.
 
     Shared by the refusal cases: a refused run changes nothing, which each case checks.
     """
-    clean_engine(engine)
-    assert Inventory(tmp_path_factory.mktemp("baseline") / "inventory").playbook(
-        "add_client.yml", "-e", "client=globex").rc == 0
+    ensure_deployed(engine, tmp_path_factory.mktemp("baseline"))
     # Created, never started: a stopped container's static address counts too.
     foreign = engine.containers.create(
         "coaxis-lab/node:lab", ["printer"], name="foreign-50", network="opt-clients",
@@ -104,7 +102,7 @@ def test_refused_before_any_change(baseline, inventory, edits, client, message):
     assert engine_snapshot(baseline) == before
 
 
-def test_refusal_in_french(fresh, inventory):
+def test_refusal_in_french(inventory):
     inventory.client("acme", opt_ip="10.128.0.0")
     run = inventory.playbook("add_client.yml", "-e", "client=acme", lang="fr")
     assert run.rc != 0

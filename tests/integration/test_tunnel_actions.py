@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, Inventory, clean_engine
+from conftest import ROOT, Inventory, ensure_deployed
 from lab_paths import status, wait_state
 
 LINE = re.compile(r'"msg": "(acme/\S+: .*)"')
@@ -18,14 +18,11 @@ LINE = re.compile(r'"msg": "(acme/\S+: .*)"')
 
 @pytest.fixture(scope="module")
 def acme(engine, tmp_path_factory):
-    clean_engine(engine)
+    ensure_deployed(engine, tmp_path_factory.mktemp("tunnel-actions-deployed"))
     inventory = Inventory(tmp_path_factory.mktemp("tunnel-actions") / "inventory")
-    run = inventory.playbook("add_client.yml", "-e", "client=acme")
-    assert run.rc == 0, run
     for site in ("lyon", "paris"):
         wait_state(engine, "acme", site, "up")
     yield inventory
-    clean_engine(engine)
 
 
 @pytest.fixture
