@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Inventory, clean_engine
+from conftest import Inventory, ensure_deployed
 from lab_paths import printer_jobs, wait_state
 
 WRITTEN = {"en": re.compile(r"status report written: (\S+\.html) \(and (\S+\.json)\)"),
@@ -27,11 +27,9 @@ PAGE_SIZE = (1280, 900)
 
 @pytest.fixture(scope="module")
 def broken(engine, tmp_path_factory):
-    """acme converged and up, then paris's gateway and compta's sink stopped; restarted at the end."""
-    clean_engine(engine)
+    """acme (and globex) converged and up, then paris's gateway and compta's sink stopped; restarted at the end."""
+    ensure_deployed(engine, tmp_path_factory.mktemp("status-deployed"))
     inventory = Inventory(tmp_path_factory.mktemp("status") / "inventory")
-    run = inventory.playbook("add_client.yml", "-e", "client=acme")
-    assert run.rc == 0, run
     for site in ("lyon", "paris"):
         wait_state(engine, "acme", site, "up")
     try:

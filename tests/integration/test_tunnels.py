@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import Inventory, clean_engine
+from conftest import deployment_changed, ensure_deployed
 from lab_paths import (close_coaxis_path, mast, open_coaxis_path, printer_jobs, send_job, site_config, status,
                        wait_job, wait_state, write_config)
 
@@ -19,9 +19,7 @@ MIB = 1024 * 1024
 
 @pytest.fixture(scope="module")
 def acme(engine, tmp_path_factory):
-    clean_engine(engine)
-    inventory = Inventory(tmp_path_factory.mktemp("tunnels") / "inventory")
-    assert inventory.playbook("add_client.yml", "-e", "client=acme").rc == 0
+    ensure_deployed(engine, tmp_path_factory.mktemp("tunnels"))
     write_config(engine, "acme", [site_config("lyon"), site_config("paris")])
     assert mast(engine, "acme", "reload")[0] == 0
     for site in ("lyon", "paris"):
@@ -29,6 +27,7 @@ def acme(engine, tmp_path_factory):
     open_coaxis_path(engine)
     yield engine
     close_coaxis_path(engine)
+    deployment_changed()  # acme's configs written by hand
 
 
 def restore(engine):
