@@ -1081,6 +1081,26 @@ MESSAGES = {
     'report_tcp_error': {'en': 'TCP: {error}', 'fr': 'TCP : {error}'},
     'report_ping_error': {'en': 'Ping: {error}', 'fr': 'Ping : {error}'},
     'report_duration': {'en': '{ms} ms', 'fr': '{ms} ms'},
+    # --- vault (opt_vault_encrypt, site_key.yml) -------------------------------------------------
+    'vault_no_secret': {
+        'en': 'no vault secret in this run: give one as for any vaulted inventory (--vault-id, '
+              '--ask-vault-pass, vault_password_file or ANSIBLE_VAULT_PASSWORD_FILE)',
+        'fr': 'aucun secret de coffre dans cette exécution : donnez-en un comme pour tout inventaire '
+              'chiffré (--vault-id, --ask-vault-pass, vault_password_file ou ANSIBLE_VAULT_PASSWORD_FILE)',
+    },
+    'vault_id_unknown': {
+        'en': 'vault id {vault_id} is not among the secrets of this run ({known})',
+        'fr': "l'identifiant de coffre {vault_id} ne fait pas partie des secrets de cette exécution ({known})",
+    },
+    'vault_src_unreadable': {
+        'en': 'cannot read {path} on the controller: {error}',
+        'fr': 'impossible de lire {path} sur le contrôleur : {error}',
+    },
+    'vault_name_invalid': {
+        'en': '{name} is not a valid variable name',
+        'fr': "{name} n'est pas un nom de variable valide",
+    },
+    # --- end of vault messages ---
 }
 
 
