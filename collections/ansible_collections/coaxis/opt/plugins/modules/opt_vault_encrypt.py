@@ -44,7 +44,7 @@ options:
     default: en
     choices: [en, fr]
 author:
-  - Coaxis OPT contributors
+  - Coaxis OPT team (@coaxis)
 """
 
 EXAMPLES = r"""
