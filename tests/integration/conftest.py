@@ -158,7 +158,7 @@ _DEPLOYED = {"fingerprint": None}
 
 
 def deployment_fingerprint(engine):
-    containers = sorted((c.name, c.id, c.status, c.attrs["State"]["StartedAt"])
+    containers = sorted((c.name, c.id, c.status)
                         for c in engine.containers.list(all=True, filters={"label": MANAGED}))
     networks = sorted(n.id for n in engine.networks.list(names=["opt-clients"]))
     volumes = sorted(v.name for v in engine.volumes.list(filters={"label": MANAGED}))
