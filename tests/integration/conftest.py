@@ -191,6 +191,15 @@ def inventory(tmp_path):
     return Inventory(tmp_path / "inventory")
 
 
+def vaulted_value(path, name):
+    """The clear text of a vaulted variable of the lab inventory (to look for it where it must not be)."""
+    from ansible.constants import DEFAULT_VAULT_ID_MATCH
+    from ansible.parsing.vault import VaultLib, VaultSecret
+    block = yaml.safe_load(path.read_text().replace("!vault |", "|"))[name]
+    password = (ROOT / "inventories" / "lab" / "vault-password.txt").read_bytes().strip()
+    return VaultLib([(DEFAULT_VAULT_ID_MATCH, VaultSecret(password))]).decrypt(block).decode()
+
+
 def container_ip(container, network="opt-clients"):
     """(address, prefix, gateway) of a container on a network, as the Docker API reports it."""
     settings = container.attrs["NetworkSettings"]["Networks"][network]

@@ -161,6 +161,17 @@ def routes(*args):
                            *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
+ROUTES_UNIT = "coaxis-opt-routes"
+ROUTES_UNIT_FILE = f"/etc/systemd/system/{ROUTES_UNIT}.service"
+
+
+def remove_coaxis_routes(container):
+    """Take the Coaxis host back to no route to the client subnet and no unit, without a playbook run."""
+    script = (f"systemctl disable --now {ROUTES_UNIT} 2>/dev/null; rm -f {ROUTES_UNIT_FILE}; systemctl daemon-reload; "
+              f"while ip route del {CLIENT_SUBNET} 2>/dev/null; do :; done")
+    container.exec_run(["sh", "-c", script])
+
+
 def open_coaxis_path(engine):
     """The product's path from the Coaxis host to the clients: its route (routes.yml); the
     firewall rules come with add_client.yml (coaxis.opt.opt_firewall)."""

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import ROOT, clean_engine
+from conftest import ROOT, clean_engine, vaulted_value
 from lab_paths import (close_coaxis_path, open_coaxis_path, printer_jobs, send_job, status, wait_job,
                        wait_state)
 
@@ -111,14 +111,6 @@ def test_the_private_key_never_appears_in_any_output(fresh, inventory):
         assert run.rc == 0, run
         for line in secret:
             assert line not in run.out
-
-
-def vaulted_value(path, name):
-    from ansible.constants import DEFAULT_VAULT_ID_MATCH
-    from ansible.parsing.vault import VaultLib, VaultSecret
-    block = yaml.safe_load(path.read_text().replace("!vault |", "|"))[name]
-    password = (ROOT / "inventories" / "lab" / "vault-password.txt").read_bytes().strip()
-    return VaultLib([(DEFAULT_VAULT_ID_MATCH, VaultSecret(password))]).decrypt(block).decode()
 
 
 def adhoc_volume(inventory, clients):

@@ -11,10 +11,9 @@ import time
 
 import pytest
 
-from lab_paths import CLIENT_SUBNET, COAXIS_HOST, DOCKER_HOST_ON_COAXIS_LAN
+from lab_paths import (CLIENT_SUBNET, COAXIS_HOST, DOCKER_HOST_ON_COAXIS_LAN, ROUTES_UNIT as UNIT,
+                       ROUTES_UNIT_FILE as UNIT_FILE, remove_coaxis_routes as reset)
 
-UNIT = "coaxis-opt-routes"
-UNIT_FILE = f"/etc/systemd/system/{UNIT}.service"
 HOST = COAXIS_HOST
 
 
@@ -34,11 +33,6 @@ def unit_state(container):
     active = sh(container, f"systemctl is-active {UNIT}")[1].strip()
     present = sh(container, f"test -e {UNIT_FILE}")[0] == 0
     return present, enabled, active
-
-
-def reset(container):
-    sh(container, f"systemctl disable --now {UNIT} 2>/dev/null; rm -f {UNIT_FILE}; systemctl daemon-reload; "
-                  f"while ip route del {CLIENT_SUBNET} 2>/dev/null; do :; done")
 
 
 def wait_running(container, timeout=30):

@@ -1,0 +1,184 @@
+"""The AWX job templates as awx/ declares them, launched the way AWX launches a job.
+
+The job templates and their surveys are read from awx/vars/ and rendered with Ansible's own
+templating and the collection's survey code (module_utils/_survey.py, what the opt_survey filter
+of awx/configure.yml calls), in the language AWX is configured in. A launch follows AWX's rules
+(awx/main/models/mixins.py, SurveyJobTemplateMixin):
+
+* the launch form starts from each question's default and sends it with the operator's answers;
+* every answer is checked against its question (required, text length, choices), and a variable
+  the survey does not ask is refused when the job template does not ask variables on launch:
+  a refused launch runs nothing;
+* the job's extra variables are the job template's own, then the survey's (answers and defaults):
+  a per-client job template's client stays its own, since its survey has no client question.
+
+The job then runs through ansible_runner, as AWX's worker runs it: the project is this
+repository, the inventory and the artifacts live in the job's private data directory.
+"""
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import ansible_runner
+import yaml
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+from conftest import ROOT
+
+# The survey code configure.yml runs (the coaxis.opt.opt_survey filter calls it).
+sys.path.insert(0, str(ROOT / "collections"))
+from ansible_collections.coaxis.opt.plugins.module_utils._survey import survey_spec  # noqa: E402
+
+AWX_VARS = ROOT / "awx" / "vars"
+
+
+class LaunchRefused(Exception):
+    """What AWX answers a launch it refuses (HTTP 400): no job is created."""
+
+    def __init__(self, template, errors):
+        super().__init__(f"{template}: {'; '.join(errors)}")
+        self.errors = errors
+
+
+def _plain(value):
+    """Ansible's tagged strings and lists as plain JSON values (what AWX stores)."""
+    return json.loads(json.dumps(value))
+
+
+def _render(file, **variables):
+    """A vars file of awx/ with its templates rendered, as configure.yml's vars_files are."""
+    loader = DataLoader()
+    data = loader.load_from_file(str(AWX_VARS / file), trusted_as_template=True)
+    return _plain(Templar(loader=loader, variables={**data, **variables}).template(data))
+
+
+def _job_template_task():
+    """The arguments configure.yml gives awx.awx.job_template (for what it fixes on every template)."""
+    play = yaml.safe_load((ROOT / "awx" / "configure.yml").read_text())[0]
+    return next(task["awx.awx.job_template"] for task in play["tasks"] if "awx.awx.job_template" in task)
+
+
+class JobTemplate:
+    def __init__(self, name, playbook, survey, survey_spec, extra_vars, ask_variables_on_launch):
+        self.name = name
+        self.playbook = playbook
+        self.survey = survey
+        self.survey_spec = survey_spec
+        self.extra_vars = extra_vars
+        self.ask_variables_on_launch = ask_variables_on_launch
+
+    def __repr__(self):
+        return f"<JobTemplate {self.name}>"
+
+    def launch(self, **answers):
+        """The job's extra variables for these survey answers; LaunchRefused as AWX refuses them."""
+        questions = self.survey_spec["spec"]
+        form = {q["variable"]: q["default"] for q in questions if q.get("default") is not None}
+        form.update(answers)
+        errors, extra = [], dict(form)
+        for question in questions:
+            errors += question_errors(question, form)
+            extra.pop(question["variable"], None)
+        if extra and not self.ask_variables_on_launch:
+            errors.append(f"Variables {', '.join(extra)} are not allowed on launch. Check the Prompt on Launch "
+                          "setting on the Job Template to include Extra Variables.")
+        if errors:
+            raise LaunchRefused(self.name, errors)
+        return {**self.extra_vars, **form}
+
+
+def question_errors(question, data):
+    """AWX's check of one survey question against the launch data (_survey_element_validation)."""
+    variable, kind = question["variable"], question["type"]
+    if variable not in data:
+        return [f"'{variable}' value missing"] if question["required"] else []
+    value = data[variable]
+    if kind in ("text", "textarea", "password"):
+        if not isinstance(value, str):
+            return [f"Value {value} for '{variable}' expected to be a string."]
+        errors = []
+        if question.get("min") not in ("", None) and len(value) < int(question["min"]):
+            errors.append(f"'{variable}' value {value} is too small (length is {len(value)} must be at least "
+                          f"{question['min']}).")
+        if question.get("max") not in ("", None) and len(value) > int(question["max"]):
+            errors.append(f"'{variable}' value {value} is too large (must be no more than {question['max']}).")
+        return errors
+    if kind == "multiplechoice":
+        if value not in question["choices"]:
+            return [f"Value {value} for '{variable}' expected to be one of {question['choices']}."]
+        return []
+    # The surveys of awx/ ask texts and single choices; another type needs its own AWX rule here.
+    raise NotImplementedError(f"survey question {variable}: type {kind}")
+
+
+def job_templates(lang, clients):
+    """{name: JobTemplate} as awx/configure.yml makes them with awx_lang=lang for these clients."""
+    templates = _render("templates.yml", groups={"opt_clients": list(clients)})
+    questions = _render("surveys.yml", awx_lang=lang)
+    fixed = _job_template_task()
+    # The launch above models job templates with their survey on.
+    assert fixed["survey_enabled"] is True, fixed
+    made = [dict(t, extra_vars={}) for t in templates["awx_job_templates"]]
+    made += [dict(t, name=t["name"].replace("<client>", client), extra_vars={"client": client})
+             for client in templates["awx_clients"] for t in templates["awx_client_job_templates"]]
+    return {t["name"]: JobTemplate(t["name"], t["playbook"], t["survey"],
+                                   survey_spec(t["survey"], questions["awx_surveys"][t["survey"]], lang),
+                                   t["extra_vars"], fixed["ask_variables_on_launch"])
+            for t in made}
+
+
+class Job:
+    """A finished job: its status, its events and its private data directory (artifacts)."""
+
+    def __init__(self, template, extra_vars, runner, private_data_dir):
+        self.template = template
+        self.extra_vars = extra_vars
+        self.status = runner.status
+        self.rc = runner.rc
+        self.events = list(runner.events)
+        self.stdout = "".join(e.get("stdout", "") + "\n" for e in self.events)
+        self.private_data_dir = private_data_dir
+
+    def __repr__(self):
+        # The stdout AWX shows is in colour; the terminal colours are no use in an assertion's report.
+        return (f"<Job {self.template.name} {self.extra_vars} status={self.status}>\n"
+                + re.sub(r"\x1b\[[0-9;]*m", "", self.stdout)[-4000:])
+
+    def results(self, task, event="runner_on_ok"):
+        """The results of a task (by its name) for each host, from the events of that kind."""
+        return {e["event_data"]["host"]: e["event_data"]["res"] for e in self.events
+                if e["event"] == event and e["event_data"].get("task") == task}
+
+    def items(self, task):
+        """The results of a looped task, item by item (runner_item_on_ok)."""
+        return [e["event_data"]["res"] for e in self.events
+                if e["event"] == "runner_item_on_ok" and e["event_data"].get("task") == task]
+
+    def messages(self, task):
+        """What a debug task showed: one message per host, or per item of a loop."""
+        shown = [res["msg"] for res in self.items(task)] or [res["msg"] for res in self.results(task).values()]
+        return [m for msg in shown for m in (msg if isinstance(msg, list) else [msg])]
+
+    @property
+    def stats(self):
+        """The play recap: {counter: {host: n}} (ok, changed, failures, skipped...)."""
+        return next(e["event_data"] for e in self.events if e["event"] == "playbook_on_stats")
+
+    def changed(self, host):
+        return self.stats["changed"].get(host, 0)
+
+
+def run_job(template, extra_vars, inventory, private_data_dir):
+    """Run the job template's playbook as AWX's worker does: ansible_runner, the repository as
+    the project, the job's inventory and extra variables, the project's ansible.cfg."""
+    private_data_dir = Path(private_data_dir)
+    private_data_dir.mkdir(parents=True)
+    runner = ansible_runner.run(
+        private_data_dir=str(private_data_dir), project_dir=str(ROOT), playbook=template.playbook,
+        inventory=str(inventory), extravars=extra_vars, quiet=True,
+        envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+                 "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"})
+    return Job(template, extra_vars, runner, private_data_dir)
