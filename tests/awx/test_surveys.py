@@ -207,9 +207,11 @@ def test_per_client_templates_fix_their_client(recorded, lang):
             assert template["extra_vars"] == {"client": client}
             assert template["ask_variables_on_launch"] is False
             assert template["ask_inventory_on_launch"] is False and template["ask_limit_on_launch"] is False
+            assert template["ask_job_type_on_launch"] is False and template["ask_credential_on_launch"] is False
             assert "client" not in [q["variable"] for q in template["survey_spec"]["spec"]]
     for name in GLOBAL:
         assert templates[name]["extra_vars"] == {} and templates[name]["ask_variables_on_launch"] is False
+        assert templates[name]["ask_job_type_on_launch"] is True  # a technician may launch a check
 
 
 def test_client_teams_run_their_own_two_templates_and_nothing_else(recorded):
