@@ -75,7 +75,30 @@ def inventory_errors(groups, hostvars, lang='en'):
             network['gateway'] = network.get('gateway') or _ipplan.default_gateway(network['subnet'])
             problems = _ipplan.plan_addresses(network, by_host[host], (), lang, reserved=reserved)['errors']
         errors.extend('%s: %s' % (host, problem) for problem in problems)
+    errors.extend(fleet_overlap_errors(docker_hosts, hostvars, lang))
     return errors, len(docker_hosts), sum(len(clients) for clients in by_host.values())
+
+
+def fleet_overlap_errors(docker_hosts, hostvars, lang='en'):
+    """Client subnets of two Docker hosts must not overlap: a Coaxis host routes each subnet
+    through its own Docker host. Sorted by first address, so a fleet costs n log n, not n²."""
+    subnets = []
+    for host in docker_hosts:
+        network = hostvars[host].get('opt_network') or {}
+        try:
+            subnets.append((_ipplan.netaddr.IPNetwork(network.get('subnet')), host, network))
+        except (_ipplan.netaddr.AddrFormatError, ValueError, TypeError):  # reported by the host's own checks
+            continue
+    subnets.sort(key=lambda item: (item[0].first, -item[0].last))
+    errors, widest = [], None
+    for net, host, network in subnets:
+        if widest is not None and net.first <= widest[0].last:
+            other, other_host, _other_network = widest
+            errors.append('%s: %s' % (host, msg('net_overlap_docker_host', lang, network=network.get('name', 'network'),
+                                                 subnet=net, other_subnet=other, other_host=other_host)))
+        if widest is None or net.last > widest[0].last:
+            widest = (net, host, network)
+    return errors
 
 
 def opt_inventory_errors(groups, hostvars, lang='en'):

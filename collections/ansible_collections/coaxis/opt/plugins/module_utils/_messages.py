@@ -382,6 +382,14 @@ MESSAGES = {
         'en': 'network {network}: subnet {subnet} overlaps the network {other} ({other_subnet}) of the engine',
         'fr': 'réseau {network} : le sous-réseau {subnet} chevauche le réseau {other} ({other_subnet}) du moteur',
     },
+    'net_overlap_docker_host': {
+        'en': 'network {network}: subnet {subnet} overlaps the client subnet {other_subnet} of Docker host '
+              '{other_host}; each Docker host needs a subnet of its own (the Coaxis hosts route each one '
+              'through its Docker host)',
+        'fr': "réseau {network} : le sous-réseau {subnet} chevauche le sous-réseau client {other_subnet} de "
+              "l'hôte Docker {other_host} ; chaque hôte Docker a besoin du sien (les hôtes Coaxis routent "
+              "chacun par son hôte Docker)",
+    },
     'net_too_small': {
         'en': 'network {network}: {pool} has {free} usable address(es) for {count} client(s); use a shorter prefix',
         'fr': 'réseau {network} : {pool} offre {free} adresse(s) utilisable(s) pour {count} client(s) ; prenez un préfixe plus court',

@@ -8,7 +8,8 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.filter.ipplan import FilterModule, opt_validate_clients, subdomain_errors
+from ansible_collections.coaxis.opt.plugins.filter.ipplan import (FilterModule, fleet_overlap_errors, inventory_errors,
+                                                                  opt_validate_clients, subdomain_errors)
 
 NET = {'subnet': '10.128.0.0/16'}
 
@@ -49,3 +50,40 @@ def test_subdomains_are_dns_labels_unique_in_the_whole_inventory():
     assert subdomain_errors(groups, hostvars) == [
         'globex: subdomain acme is already the subdomain of acme',
         "bad: subdomain 'Bad_Sub' is not a DNS label (1-63 of a-z, 0-9 and -, no dash at either end)"]
+
+
+def fleet(*subnets):
+    hosts = ['dh%d' % i for i in range(len(subnets))]
+    return hosts, {host: {'opt_network': {'name': 'opt-clients', 'subnet': subnet}} for host, subnet in zip(hosts, subnets)}
+
+
+def test_docker_hosts_with_their_own_subnets_pass():
+    hosts, hostvars = fleet('10.100.0.0/16', '10.101.0.0/16', '10.102.0.0/24')
+    assert fleet_overlap_errors(hosts, hostvars) == []
+
+
+def test_overlapping_subnets_of_two_docker_hosts_are_refused_in_both_languages():
+    hosts, hostvars = fleet('10.100.0.0/16', '10.101.0.0/16', '10.100.128.0/17')
+    assert fleet_overlap_errors(hosts, hostvars) == [
+        'dh2: network opt-clients: subnet 10.100.128.0/17 overlaps the client subnet 10.100.0.0/16 of Docker '
+        'host dh0; each Docker host needs a subnet of its own (the Coaxis hosts route each one through its '
+        'Docker host)']
+    assert "chevauche le sous-réseau client 10.100.0.0/16 de l'hôte Docker dh0" in fleet_overlap_errors(hosts, hostvars, 'fr')[0]
+
+
+def test_a_subnet_inside_a_wider_one_after_a_third_is_found():
+    # Sorted by first address: the wide one must stay the reference past the small one in between.
+    hosts, hostvars = fleet('10.0.0.0/8', '10.1.0.0/16', '10.200.0.0/16')
+    assert [e.split(':')[0] for e in fleet_overlap_errors(hosts, hostvars)] == ['dh1', 'dh2']
+
+
+def test_an_invalid_subnet_is_left_to_its_host_checks():
+    hosts, hostvars = fleet('10.100.0.0/16', 'nonsense')
+    assert fleet_overlap_errors(hosts, hostvars) == []
+
+
+def test_the_inventory_check_includes_the_fleet_rule():
+    hosts, hostvars = fleet('10.100.0.0/16', '10.100.0.0/16')
+    errors, host_count, client_count = inventory_errors({'docker_hosts': hosts, 'opt_clients': []}, hostvars)
+    assert host_count == 2 and client_count == 0
+    assert errors == [e for e in errors if 'overlaps the client subnet 10.100.0.0/16 of Docker host dh0' in e] and errors
