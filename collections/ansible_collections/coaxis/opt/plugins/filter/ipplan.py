@@ -90,14 +90,15 @@ def fleet_overlap_errors(docker_hosts, hostvars, lang='en'):
         except (_ipplan.netaddr.AddrFormatError, ValueError, TypeError):  # reported by the host's own checks
             continue
     subnets.sort(key=lambda item: (item[0].first, -item[0].last))
-    errors, widest = [], None
+    errors = []
+    widest_net = widest_host = None
     for net, host, network in subnets:
-        if widest is not None and net.first <= widest[0].last:
-            other, other_host, _other_network = widest
-            errors.append('%s: %s' % (host, msg('net_overlap_docker_host', lang, network=network.get('name', 'network'),
-                                                 subnet=net, other_subnet=other, other_host=other_host)))
-        if widest is None or net.last > widest[0].last:
-            widest = (net, host, network)
+        if widest_net is not None and net.first <= widest_net.last:
+            problem = msg('net_overlap_docker_host', lang, network=network.get('name', 'network'), subnet=net,
+                          other_subnet=widest_net, other_host=widest_host)
+            errors.append('%s: %s' % (host, problem))
+        if widest_net is None or net.last > widest_net.last:
+            widest_net, widest_host = net, host
     return errors
 
 
