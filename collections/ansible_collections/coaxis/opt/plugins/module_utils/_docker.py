@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import time
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
@@ -116,6 +117,21 @@ def clip_output(data):
     text = (data.decode('utf-8', 'replace') if isinstance(data, bytes) else str(data or '')).strip()
     return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + '...'
 
+
+def start_and_wait(client, container, timeout, ready=None, poll=0.2):
+    """Start ``container``, then wait at most ``timeout`` seconds until it runs and, when given,
+    ``ready(client, container)`` holds (nginx accepts its config, say). None when it does; else
+    (its status, its last log lines) for the caller's own message. An exited container is not
+    waited for: it will not come up by itself."""
+    client.api.start(container)
+    deadline = time.monotonic() + timeout
+    while True:
+        state = client.api.inspect_container(container)['State']
+        if state.get('Running') and (ready is None or ready(client, container)):
+            return None
+        if time.monotonic() > deadline or state.get('Status') == 'exited':
+            return state.get('Status'), clip_output(client.api.logs(container, tail=20))
+        time.sleep(poll)
 
 def remove_helper(client, helper_id):
     """Remove a short-lived helper container; a helper already gone is fine."""

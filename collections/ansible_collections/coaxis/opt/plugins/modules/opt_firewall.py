@@ -182,7 +182,6 @@ status:
 """
 
 import os
-import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
@@ -263,16 +262,9 @@ def create_container(client, spec):
 
 
 def ensure_running(client, container_id, name, lang):
-    client.api.start(container_id)
-    deadline = time.monotonic() + START_WAIT
-    while True:
-        state = client.api.inspect_container(container_id)['State']
-        if state.get('Running'):
-            return
-        if time.monotonic() > deadline or state.get('Status') == 'exited':
-            logs = _docker.clip_output(client.api.logs(container_id, tail=20))
-            raise FirewallError(msg('fw_not_running', lang, name=name, state=state.get('Status'), logs=logs))
-        time.sleep(0.2)
+    failure = _docker.start_and_wait(client, container_id, START_WAIT)
+    if failure:
+        raise FirewallError(msg('fw_not_running', lang, name=name, state=failure[0], logs=failure[1]))
 
 
 class FirewallError(Exception):

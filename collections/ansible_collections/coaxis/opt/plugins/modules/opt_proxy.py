@@ -109,7 +109,6 @@ vhosts:
   sample: {acme: {host: acme.coaxis.com, action: written}}
 """
 
-import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
@@ -173,16 +172,10 @@ def create(client, spec):
 
 
 def start(client, container, name, lang):
-    client.api.start(container)
-    deadline = time.monotonic() + 10
-    while True:
-        state = client.api.inspect_container(container)['State']
-        if state.get('Running') and run(client, container, ['nginx', '-t', '-q'])[0] == 0:
-            return
-        if time.monotonic() > deadline or state.get('Status') == 'exited':
-            logs = _docker.clip_output(client.api.logs(container, tail=20))
-            raise ProxyError(msg('proxy_not_running', lang, name=name, state=state.get('Status'), logs=logs))
-        time.sleep(0.2)
+    failure = _docker.start_and_wait(client, container, 10,
+                                     ready=lambda c, cid: run(c, cid, ['nginx', '-t', '-q'])[0] == 0)
+    if failure:
+        raise ProxyError(msg('proxy_not_running', lang, name=name, state=failure[0], logs=failure[1]))
 
 
 def apply(client, container, desired, current, plan, lang):
