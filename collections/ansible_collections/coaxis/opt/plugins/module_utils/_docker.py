@@ -133,6 +133,7 @@ def start_and_wait(client, container, timeout, ready=None, poll=0.2):
             return state.get('Status'), clip_output(client.api.logs(container, tail=20))
         time.sleep(poll)
 
+
 def remove_helper(client, helper_id):
     """Remove a short-lived helper container; a helper already gone is fine."""
     try:
