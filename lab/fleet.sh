@@ -84,7 +84,7 @@ cmd_up() {
 }
 
 cmd_down() {
-  local i rc=0
+  local i cg rc=0
   [ "$(id -u)" = 0 ] || die "run as root"
   for i in $(present); do
     fleet_cmd "$i"
@@ -92,7 +92,15 @@ cmd_down() {
       || { log "engine $i was not removed within $DOWN_TIMEOUT s"; rc=1; }
   done
   rm -rf "$FLEET_LOCKS"
+  # dockerd leaves its (empty) cgroup parents behind; rmdir takes only the empty ones, so a
+  # cgroup still holding a process stays and is reported below.
+  for cg in /sys/fs/cgroup/*/"$FLEET_PREFIX"-[1-9]; do
+    if [ -d "$cg" ]; then find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+  done
   [ -z "$(present)" ] || { log "left behind: engines $(present | xargs)"; rc=1; }
+  for cg in /sys/fs/cgroup/*/"$FLEET_PREFIX"-[1-9]; do
+    [ ! -d "$cg" ] || { log "cgroup left behind: $cg"; rc=1; }
+  done
   [ "$rc" = 0 ] && log "fleet removed"
   return "$rc"
 }
