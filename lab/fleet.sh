@@ -10,7 +10,7 @@
 # Addresses of engine i (bench/README.md, "A fleet of Docker hosts"):
 #   namespace, state, run dir   coaxis-fleet-i  (/var/lib/coaxis-fleet-i, /run/coaxis-fleet-i)
 #   socket                      /run/coaxis-fleet-i/docker.sock
-#   veth                        cxfliH / cxfliN
+#   veth                        cxfl<i>h / cxfl<i>n
 #   uplink                      10.(150+i).255.0/30
 #   client subnet               10.(160+i).0.0/16
 # None of them meets the lab's 10.128.0.0/16-10.131.255.255 or another engine's.
