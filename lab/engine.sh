@@ -116,7 +116,8 @@ host_rule() {  # host_rule <table> <chain> <rule...>: append once, tagged
 remove_host_rules() {
   local table line
   for table in filter nat; do
-    iptables-save -t "$table" 2>/dev/null | grep -F -- "--comment $TAG" | grep '^-A ' \
+    # The whole comment, not a prefix: coaxis-fleet-1 must leave coaxis-fleet-12's rules alone.
+    iptables-save -t "$table" 2>/dev/null | grep -E -- "--comment \"?$TAG\"?( |\$)" | grep '^-A ' \
       | while read -r line; do
           # shellcheck disable=SC2086
           eval iptables -w -t "$table" ${line/-A /-D } || true

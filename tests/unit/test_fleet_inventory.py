@@ -1,0 +1,100 @@
+"""bench/fleet_inventory.py: names, addresses, subdomains and ports are unique, and the
+inventory passes the same whole-inventory checks as any other (opt_inventory_errors)."""
+import importlib.util
+import ipaddress
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.coaxis.opt.plugins.filter.ipplan import inventory_errors
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("fleet_inventory", ROOT / "bench" / "fleet_inventory.py")
+fleet_inventory = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fleet_inventory)
+
+# Any well-formed key: the generator only copies it.
+PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUOG2VewaDO7QtihdYTPAR1AsbDfdT77OMZv4yVaqIw test"
+
+
+def flatten(files):
+    """groups and hostvars as Ansible builds them (group_vars under host variables)."""
+    children = files["hosts.yml"]["all"]["children"]
+    groups = {group: list((body or {}).get("hosts") or {}) for group, body in children.items()}
+    hostvars = {}
+    for group, body in children.items():
+        for host, own in ((body or {}).get("hosts") or {}).items():
+            hostvars[host] = {**files["group_vars/all.yml"], **files.get(f"group_vars/{group}.yml", {}),
+                              **(own or {})}
+    return groups, hostvars
+
+
+def build(**kwargs):
+    return fleet_inventory.generate(public_key=PUBLIC_KEY, private_key="key", **kwargs)
+
+
+@pytest.mark.parametrize("layout", ["round-robin", "blocks"])
+@pytest.mark.parametrize("clients,hosts,sites,printers", [(4, 2, 1, 1), (1, 1, 1, 1), (250, 9, 2, 3), (7, 3, 3, 2)])
+def test_unique_and_valid(layout, clients, hosts, sites, printers):
+    groups, hostvars = flatten(build(clients=clients, hosts=hosts, sites=sites, printers=printers, layout=layout))
+    assert len(groups["docker_hosts"]) == hosts
+    assert len(set(groups["opt_clients"])) == clients
+    subnets = {h: ipaddress.ip_network(hostvars[h]["opt_network"]["subnet"]) for h in groups["docker_hosts"]}
+    assert len({hostvars[h]["opt_docker_url"] for h in subnets}) == hosts
+    addresses = Counter()
+    for name in groups["opt_clients"]:
+        client = hostvars[name]
+        host = client["opt_docker_host"]
+        assert ipaddress.ip_address(client["opt_ip"]) in subnets[host]
+        addresses[(host, client["opt_ip"])] += 1
+        ports = [p["listen_port"] for site in client["opt_sites"] for p in site["printers"]]
+        assert len(client["opt_sites"]) == sites
+        assert len(ports) == len(set(ports)) == sites * printers
+        assert len({site["name"] for site in client["opt_sites"]}) == sites
+    assert max(addresses.values()) == 1
+    assert len({hostvars[c]["opt_subdomain"] for c in groups["opt_clients"]}) == clients
+    # Every Docker host gets its share: round-robin and blocks both spread the clients.
+    per_host = Counter(hostvars[c]["opt_docker_host"] for c in groups["opt_clients"])
+    assert len(per_host) == min(hosts, clients)
+    errors, counted_hosts, counted_clients = inventory_errors(groups, hostvars)
+    assert errors == []
+    assert (counted_hosts, counted_clients) == (hosts, clients)
+
+
+def test_subnets_stay_clear_of_the_lab_and_the_uplinks():
+    _, hostvars = flatten(build(clients=9, hosts=9))
+    subnets = [ipaddress.ip_network(v["opt_network"]["subnet"]) for v in hostvars.values() if "opt_network" in v]
+    lab = ipaddress.ip_network("10.128.0.0/14")  # every lab subnet and the lab's uplink
+    assert len(subnets) == 9
+    for net in subnets:
+        assert not any(net.overlaps(other) for other in subnets if other != net)
+        assert not net.overlaps(lab)
+        assert not any(net.overlaps(ipaddress.ip_network(f"10.{150 + i}.255.0/30")) for i in range(1, 10))
+
+
+def test_round_robin_and_blocks():
+    robin = fleet_inventory.placement(6, 3, "round-robin")
+    blocks = fleet_inventory.placement(6, 3, "blocks")
+    assert [robin[k] for k in range(1, 7)] == [1, 2, 3, 1, 2, 3]
+    assert [blocks[k] for k in range(1, 7)] == [1, 1, 2, 2, 3, 3]
+
+
+@pytest.mark.parametrize("kwargs", [dict(clients=1, hosts=10), dict(clients=0, hosts=1),
+                                    dict(clients=1, hosts=1, sites=600, printers=100)])
+def test_refused(kwargs):
+    with pytest.raises(ValueError):
+        build(**kwargs)
+
+
+def test_cli_writes_a_loadable_inventory(tmp_path):
+    out = tmp_path / "inv"
+    fleet_inventory.main(["--clients", "3", "--hosts", "2", "--out", str(out), "--tls-dir", str(tmp_path)])
+    assert (out / "hosts.yml").exists()
+    clients = yaml.safe_load((out / "group_vars" / "opt_clients.yml").read_text())
+    assert clients["opt_private_key"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    assert "opt_domain" not in yaml.safe_load((out / "group_vars" / "docker_hosts.yml").read_text())
+    # A second run keeps the key: the clients' configurations do not change.
+    fleet_inventory.main(["--clients", "3", "--hosts", "2", "--out", str(out), "--tls-dir", str(tmp_path)])
+    assert yaml.safe_load((out / "group_vars" / "opt_clients.yml").read_text()) == clients
