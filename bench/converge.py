@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import docker
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -90,7 +91,6 @@ def main():
         out = Path(tmp) / "inventory"
         subprocess.run([sys.executable, str(ROOT / "bench" / "fleet_inventory.py"), "--clients", str(args.clients),
                         "--hosts", "1", "--out", str(out)], check=True, capture_output=True)
-        import yaml
         inventory = {"hosts.yml": yaml.safe_load((out / "hosts.yml").read_text())}
         clean(engine)
         raw = baseline(engine, inventory)

@@ -17,9 +17,12 @@ from pathlib import Path
 import docker
 import requests
 
+from images import IMAGES, image_id  # lab/images.py, beside this script: one list of the lab's images
+
 ROOT = Path(__file__).resolve().parent.parent
-# What a Docker host of the fleet runs: the client containers, the firewall, the edge proxy.
-PRODUCT_IMAGES = ["coaxis/docker-opt:lab", "coaxis/opt-firewall:lab", "coaxis/opt-edge:lab"]
+# What a Docker host of the fleet runs: the client containers, the firewall, the edge proxy
+# (every image the lab builds but its own stand-ins, coaxis-lab/*).
+PRODUCT_IMAGES = [ref for ref in IMAGES if not ref.startswith("coaxis-lab/")]
 # Loading a few hundred MB into a fresh engine takes tens of seconds on the CI machines.
 API_TIMEOUT = 600
 SAVE_ATTEMPTS = 3
@@ -27,13 +30,6 @@ SAVE_ATTEMPTS = 3
 
 def log(text):
     print(f"[fleet images] {text}", file=sys.stderr, flush=True)
-
-
-def image_id(client, ref):
-    try:
-        return client.images.get(ref).id
-    except docker.errors.ImageNotFound:
-        return None
 
 
 def ensure(lab_url):

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import ROOT, clean_engine, vaulted_value
+from conftest import ROOT, vaulted_value
 from lab_paths import (close_coaxis_path, open_coaxis_path, printer_jobs, send_job, status, wait_job,
                        wait_state)
 

@@ -3,7 +3,7 @@ stays unless purge=true, adding the client back restores it with its data, and r
 is not there is ok."""
 import pytest
 
-from conftest import container_ip, ensure_deployed, firewall_rules
+from conftest import MANAGED, container_ip, ensure_deployed, firewall_rules
 
 MARKER = "/var/log/mast/marker"
 
@@ -12,7 +12,7 @@ MARKER = "/var/log/mast/marker"
 def deployed(engine, tmp_path_factory):
     """acme and globex running, a marker in acme's logs. Shared in the order of this file: a
     test that removes acme adds it back, so the next one starts from the same place."""
-    running = {c.name for c in engine.containers.list(filters={"label": "coaxis.opt.managed-by=coaxis-opt"})}
+    running = {c.name for c in engine.containers.list(filters={"label": MANAGED})}
     if not {"opt-acme", "opt-globex"} <= running or volumes(engine, "acme") != ["opt-acme-config", "opt-acme-logs"]:
         ensure_deployed(engine, tmp_path_factory.mktemp("remove-deployed"))
     assert engine.containers.get("opt-acme").exec_run(["sh", "-c", f"echo kept > {MARKER}"]).exit_code == 0

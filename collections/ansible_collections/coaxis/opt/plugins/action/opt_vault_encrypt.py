@@ -18,7 +18,7 @@ from ansible.errors import AnsibleError
 from ansible.parsing.vault import VaultLib, match_encrypt_secret
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS, msg
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS, msg, unknown_language
 
 NAME_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
@@ -38,7 +38,7 @@ class ActionModule(ActionBase):
         args = self._task.args
         lang = args.get('lang', 'en')
         if lang not in LANGS:
-            return dict(result, failed=True, msg=msg('lang_unknown', 'en', language=lang, languages=', '.join(LANGS)))
+            return dict(result, failed=True, msg=unknown_language(lang))
         name = args.get('name', '')
         if not NAME_RE.match(name or ''):
             return dict(result, failed=True, msg=msg('vault_name_invalid', lang, name=name))
