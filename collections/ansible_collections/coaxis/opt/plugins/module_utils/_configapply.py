@@ -4,10 +4,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Engine side of opt_config: the files of a config volume, read and written through the Docker API.
 
-A created, never started helper container mounts the volume at /cfg: one ``get_archive`` reads
-every file, one ``put_archive`` writes the changed ones (modes and owners in the tar headers).
-Deletions need a process: a second helper runs ``rm -f`` of the listed paths, with a bounded
-wait. Helpers are always removed. Nothing here decides anything (see _render).
+A created, never started helper container mounts a batch of config volumes, each at
+/cfg/<volume>: one ``get_archive`` reads every file of the batch, one ``put_archive`` writes the
+changed ones (modes and owners in the tar headers). Deletions need a process: a second helper
+runs ``rm -f`` of the listed paths, with a bounded wait. Helpers are always removed. A batch
+that fails is redone client by client, so that each client gets its own error. Nothing here
+decides anything (see _render).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import io
 import tarfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
@@ -50,29 +53,48 @@ def parse_archive(raw, root='cfg'):
     return files
 
 
-def build_archive(files, now=None, dir_owner=None):
+def split_batch(files):
+    """{volume: {path: entry}} from the files of a batch read ({'<volume>/<path>': entry})."""
+    volumes = {}
+    for name, entry in files.items():
+        if '/' in name:
+            volume, path = name.split('/', 1)
+            volumes.setdefault(volume, {})[path] = entry
+    return volumes
+
+
+def _add_files(archive, files, prefix, mtime, dir_owner):
+    dirs = sorted(set(path.rsplit('/', 1)[0] for path in files if '/' in path))
+    for directory in dirs:
+        info = tarfile.TarInfo(prefix + directory)
+        info.type = tarfile.DIRTYPE
+        info.mode = _render.DIRS.get(directory, 0o755)
+        info.uid, info.gid = dir_owner or (_render.OWNER_UID, _render.OWNER_GID)
+        info.mtime = mtime
+        archive.addfile(info)
+    for path in sorted(files):
+        entry = files[path]
+        data = entry['content'] if isinstance(entry['content'], bytes) else entry['content'].encode('utf-8')
+        info = tarfile.TarInfo(prefix + path)
+        info.size = len(data)
+        info.mode = entry['mode']
+        info.uid, info.gid = entry['uid'], entry['gid']
+        info.mtime = mtime
+        archive.addfile(info, io.BytesIO(data))
+
+
+def build_archive(files, now=None, dir_owner=None, batch=None):
     """A tar of ``files`` ({path: {content, mode, uid, gid}}) and of their parent directories
-    (owned by ``dir_owner`` (uid, gid), mast's by default)."""
+    (owned by ``dir_owner`` (uid, gid), mast's by default). With ``batch`` ({volume: files})
+    instead, each volume's files go under ``<volume>/`` (the volume's own root is not in the
+    tar: its owner and mode stay as they are)."""
     mtime = int(now if now is not None else time.time())
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode='w', format=tarfile.PAX_FORMAT) as archive:
-        dirs = sorted(set(path.rsplit('/', 1)[0] for path in files if '/' in path))
-        for directory in dirs:
-            info = tarfile.TarInfo(directory)
-            info.type = tarfile.DIRTYPE
-            info.mode = _render.DIRS.get(directory, 0o755)
-            info.uid, info.gid = dir_owner or (_render.OWNER_UID, _render.OWNER_GID)
-            info.mtime = mtime
-            archive.addfile(info)
-        for path in sorted(files):
-            entry = files[path]
-            data = entry['content'] if isinstance(entry['content'], bytes) else entry['content'].encode('utf-8')
-            info = tarfile.TarInfo(path)
-            info.size = len(data)
-            info.mode = entry['mode']
-            info.uid, info.gid = entry['uid'], entry['gid']
-            info.mtime = mtime
-            archive.addfile(info, io.BytesIO(data))
+        if batch is None:
+            _add_files(archive, files, '', mtime, dir_owner)
+        for volume in sorted(batch or {}):
+            _add_files(archive, batch[volume], volume + '/', mtime, dir_owner)
     return buffer.getvalue()
 
 
@@ -92,12 +114,18 @@ def read_state(client, helper_image, url, lang):
     return {'image_id': image_id, 'volumes': volumes, 'containers': containers}
 
 
-def create_helper(client, image_id, volume, name, command, user=None):
-    """A helper container mounting ``volume`` at /cfg, no network, every capability dropped."""
+def create_helper(client, image_id, volume, name, command, user=None, volumes=None):
+    """A helper container mounting ``volume`` at /cfg (or each of ``volumes`` at /cfg/<volume>),
+    no network, every capability dropped."""
     types = _docker.docker.types
     cap_add = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] if user else None
+    if volumes is None:
+        mounts = [types.Mount(target=MOUNT, source=volume, type='volume', read_only=False)]
+    else:
+        mounts = [types.Mount(target='%s/%s' % (MOUNT, v), source=v, type='volume', read_only=False)
+                  for v in volumes]
     host_config = client.api.create_host_config(
-        mounts=[types.Mount(target=MOUNT, source=volume, type='volume', read_only=False)],
+        mounts=mounts,
         network_mode='none', cap_drop=['ALL'], cap_add=cap_add, security_opt=['no-new-privileges:true'])
     created = client.api.create_container(
         image=image_id, name='%s-%s' % (name, uuid.uuid4().hex[:8]), entrypoint=[], command=command, user=user,
@@ -116,10 +144,11 @@ def write_files(client, helper_id, files):
         client.api.put_archive(helper_id, MOUNT, build_archive(files))
 
 
-def delete_files(client, image_id, volume, paths, name, wait, lang):
-    """Run ``rm -f`` of ``paths`` (relative) in a short-lived helper; StepFailed on failure."""
+def delete_files(client, image_id, volume, paths, name, wait, lang, volumes=None):
+    """Run ``rm -f`` of ``paths`` (relative to /cfg) in a short-lived helper mounting ``volume``
+    (or ``volumes``, as create_helper); StepFailed on failure."""
     command = ['rm', '-f', '--'] + ['%s/%s' % (MOUNT, path) for path in paths]
-    helper_id = create_helper(client, image_id, volume, name, command, user='0:0')
+    helper_id = create_helper(client, image_id, volume, name, command, user='0:0', volumes=volumes)
     try:
         code = _docker.run_helper(client, helper_id, wait)
         if code is None:
@@ -137,33 +166,112 @@ def reload_mast(client, container):
     return _docker.exec_command(client, container, ['mast', 'reload'])
 
 
+def plan_job(job, current):
+    """(plan, changed items, files to write, paths to delete) of one client's volume."""
+    plan = _render.plan_files(job['files'], current)
+    todo = _render.changed(plan)
+    writes = dict((i['path'], job['files'][i['path']]) for i in todo if i['action'] != 'delete')
+    deletes = [i['path'] for i in todo if i['action'] == 'delete']
+    return plan, todo, writes, deletes
+
+
 def converge_client(client, job, state, check_mode, options, lang):
     """Read, plan and (unless check mode) write the files of one client's config volume.
 
-    job: {client, volume, container, files (desired)}; options: {helper_name, wait, reload}.
-    Returns {files: plan, current: read files, written: bool, reload: {...}}.
+    job: {client, volume, container, files (desired)}; options: {helper_name, wait}.
+    Returns {plan, current, changed}; the reload is reload_step's.
     """
     if job['volume'] not in state['volumes']:
         # Only in check mode (the module refuses it otherwise): a helper mounting the volume
         # would create it, so nothing touches the engine and every file is new.
         plan = _render.plan_files(job['files'], {})
-        reload_result = reload_step(client, job, state, bool(_render.changed(plan)), check_mode, options['reload'])
-        return {'plan': plan, 'current': {}, 'reload': reload_result}
+        return {'plan': plan, 'current': {}, 'changed': bool(_render.changed(plan))}
     helper_id = create_helper(client, state['image_id'], job['volume'], options['helper_name'], ['true'])
     try:
         current = read_files(client, helper_id)
-        plan = _render.plan_files(job['files'], current)
-        todo = _render.changed(plan)
-        writes = dict((i['path'], job['files'][i['path']]) for i in todo if i['action'] != 'delete')
-        deletes = [i['path'] for i in todo if i['action'] == 'delete']
+        plan, todo, writes, deletes = plan_job(job, current)
         if todo and not check_mode:
             write_files(client, helper_id, writes)
     finally:
         _docker.remove_helper(client, helper_id)
     if deletes and not check_mode:
         delete_files(client, state['image_id'], job['volume'], deletes, options['helper_name'], options['wait'], lang)
-    return {'plan': plan, 'current': current, 'reload': reload_step(client, job, state, bool(todo), check_mode,
-                                                                    options['reload'])}
+    return {'plan': plan, 'current': current, 'changed': bool(todo)}
+
+
+def converge_batch(client, jobs, state, check_mode, options, lang):
+    """converge_client for every job of ``jobs`` (existing volumes only) with one helper: one
+    read, one write, at most one removal helper. Returns [outcome] in the order of ``jobs``."""
+    volumes = sorted(set(job['volume'] for job in jobs))
+    helper_id = create_helper(client, state['image_id'], None, options['helper_name'], ['true'], volumes=volumes)
+    outcomes, writes, deletes = [], {}, {}
+    try:
+        found = split_batch(read_files(client, helper_id))
+        for job in jobs:
+            current = found.get(job['volume'], {})
+            plan, todo, job_writes, job_deletes = plan_job(job, current)
+            outcomes.append({'plan': plan, 'current': current, 'changed': bool(todo)})
+            if job_writes:
+                writes[job['volume']] = job_writes
+            if job_deletes:
+                deletes[job['volume']] = job_deletes
+        if writes and not check_mode:
+            client.api.put_archive(helper_id, MOUNT, build_archive(None, batch=writes))
+    finally:
+        _docker.remove_helper(client, helper_id)
+    if deletes and not check_mode:
+        paths = ['%s/%s' % (volume, path) for volume in sorted(deletes) for path in deletes[volume]]
+        delete_files(client, state['image_id'], ', '.join(sorted(deletes)), paths, options['helper_name'],
+                     options['wait'], lang, volumes=sorted(deletes))
+    return outcomes
+
+
+def _job_error(job, exc, url, lang):
+    if isinstance(exc, StepFailed):
+        return msg('apply_failed', lang, client=job['client'], action='opt_config', error=str(exc))
+    return msg('apply_failed', lang, client=job['client'], action='opt_config',
+               error=_docker.docker_error_message(exc, url, msg('step_config_volume', lang), lang))
+
+
+def converge_all(client, jobs, state, check_mode, options, lang):
+    """Converge every job: batches of options['batch'] volumes in a pool of options['workers']
+    threads (a failed batch is redone client by client), then the reloads in the same pool.
+
+    options: {helper_name, wait, reload, url, batch, workers}.
+    Returns [(job, outcome or None, error or None)] in the order of ``jobs``.
+    """
+    failures = (StepFailed, _docker.DockerException, _docker.RequestException)
+    existing = [job for job in jobs if job['volume'] in state['volumes']]
+    size = max(1, options['batch'])
+    batches = [existing[i:i + size] for i in range(0, len(existing), size)]
+    outcomes = {}
+
+    def one(job):
+        try:
+            return job, converge_client(client, job, state, check_mode, options, lang), None
+        except failures as exc:
+            return job, None, _job_error(job, exc, options['url'], lang)
+
+    def batch(group):
+        try:
+            return list(zip(group, converge_batch(client, group, state, check_mode, options, lang), [None] * len(group)))
+        except failures:
+            return [one(job) for job in group]
+
+    with ThreadPoolExecutor(max_workers=max(1, options['workers'])) as pool:
+        for group in pool.map(batch, batches):
+            for job, outcome, error in group:
+                outcomes[id(job)] = (job, outcome, error)
+        for job in jobs:
+            if id(job) not in outcomes:
+                outcomes[id(job)] = one(job)
+
+        def reload(entry):
+            job, outcome, error = entry
+            if outcome is not None:
+                outcome['reload'] = reload_step(client, job, state, outcome['changed'], check_mode, options['reload'])
+            return entry
+        return list(pool.map(reload, [outcomes[id(job)] for job in jobs]))
 
 
 def reload_step(client, job, state, files_changed, check_mode, wanted):

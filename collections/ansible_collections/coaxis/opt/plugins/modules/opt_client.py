@@ -181,6 +181,13 @@ clients:
       state: running
       action: create
       reasons: []
+summary:
+  description: One line per entry of RV(clients), in the module's language, for the operator.
+  returned: success
+  type: list
+  elements: str
+  sample:
+    - "acme: container 4f0c1d..., IP 10.128.0.10/16 via 10.128.0.1, running (create)"
 plan:
   description: The action per client (create, recreate, start, none, skip) and the reasons of a recreate.
   returned: always
@@ -324,7 +331,10 @@ def main():
             before[item['client']] = _clientplan.diff_view(None, item['observed'], None) if item['observed'] else {}
             after[item['client']] = {'ip': entry['ip'], 'image': entry['image_id'], 'state': entry['state']}
     summary = [dict(client=i['client'], action=i['action'], reasons=i['reasons']) for i in plan]
-    result = dict(changed=bool(changing), clients=results, plan=summary)
+    lines = [msg('client_summary', lang, client=name, container_id=entry['container_id'] or '-', ip=entry['ip'],
+                 prefix=entry['prefix'], gateway=entry['gateway'], state=entry['state'], action=entry['action'])
+             for name, entry in results.items()]
+    result = dict(changed=bool(changing), clients=results, plan=summary, summary=lines)
     if module._diff:
         result['diff'] = dict(before=before, after=after)
     if apply_errors:

@@ -21,9 +21,10 @@ description:
     volume are never touched."
   - The whole inventory is validated first (names, hosts, host keys, ports, limits, keys); any
     problem fails the task with every problem listed (client, site and field named) and nothing changed.
-  - Per client, the files are read with one C(get_archive) of a created, never started helper
-    container of O(helper_image) mounting the volume; changed files are written with one
-    C(put_archive); removals run C(rm -f) in a second, short-lived helper. Helpers are always removed.
+  - The files of up to O(batch_size) clients are read with one C(get_archive) of a created, never
+    started helper container of O(helper_image) mounting their volumes; changed files are written
+    with one C(put_archive); removals run C(rm -f) in a second, short-lived helper. Helpers are
+    always removed.
   - When the files of a client changed and its container C(<container_prefix><client>) is running,
     C(mast reload) runs in it (see O(reload)); mast restarts only the sites whose file changed.
 extends_documentation_fragment:
@@ -152,9 +153,15 @@ options:
     default: 30
   workers:
     description:
-      - Number of clients converged in parallel.
+      - Number of batches read and written, and of reloads run, in parallel.
     type: int
     default: 4
+  batch_size:
+    description:
+      - Config volumes read and written through one helper container. A batch that fails is redone
+        client by client, so that every client's error is its own.
+    type: int
+    default: 50
 author:
   - Coaxis OPT team (@coaxis)
 """
@@ -210,7 +217,6 @@ errors:
 """
 
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -244,6 +250,7 @@ def build_module():
         volume_prefix=dict(type='str', default='opt-'),
         helper_timeout=dict(type='int', default=30),
         workers=dict(type='int', default=4),
+        batch_size=dict(type='int', default=50),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -294,20 +301,8 @@ def main():
         module.warn(text)
 
     options = {'helper_name': '%shelper-config' % params['volume_prefix'], 'wait': params['helper_timeout'],
-               'reload': params['reload']}
-
-    def converge(job):
-        try:
-            return job, _configapply.converge_client(client, job, state, module.check_mode, options, lang), None
-        except _configapply.StepFailed as exc:
-            return job, None, msg('apply_failed', lang, client=job['client'], action='opt_config', error=str(exc))
-        except (_docker.DockerException, _docker.RequestException) as exc:
-            return job, None, msg('apply_failed', lang, client=job['client'], action='opt_config',
-                                  error=_docker.docker_error_message(exc, url, msg('step_config_volume', lang),
-                                                                     lang))
-
-    with ThreadPoolExecutor(max_workers=max(1, params['workers'])) as pool:
-        outcomes = list(pool.map(converge, jobs))
+               'reload': params['reload'], 'url': url, 'batch': params['batch_size'], 'workers': params['workers']}
+    outcomes = _configapply.converge_all(client, jobs, state, module.check_mode, options, lang)
 
     results, plan, diffs, apply_errors = {}, [], [], []
     for job, outcome, error in outcomes:

@@ -385,6 +385,35 @@ def test_build_archive_directories():
     assert dirs == {'sites': (0o755, 10001), 'ssh': (0o700, 10001)}
 
 
+def test_batch_archive_round_trip_per_volume():
+    import io
+    import tarfile
+    files = rendered()
+    raw = _configapply.build_archive(None, now=0, batch={'opt-acme-config': files, 'opt-globex-config': {}})
+    with tarfile.open(fileobj=io.BytesIO(raw)) as archive:
+        dirs = sorted(m.name for m in archive.getmembers() if m.isdir())
+    # The volumes' own roots are not in the tar: their owner and mode are left as they are.
+    assert dirs == ['opt-acme-config/sites', 'opt-acme-config/ssh']
+    back = _configapply.split_batch(_configapply.parse_archive(raw, root='nothing'))
+    assert back == {'opt-acme-config': on_volume(files)}
+
+
+def test_split_batch_ignores_files_outside_a_volume():
+    entry = {'content': b'x', 'mode': 0o644, 'uid': 0, 'gid': 0}
+    assert _configapply.split_batch({'stray': entry, 'v1/sites/a.json': entry, 'v2/nginx.conf': entry}) == {
+        'v1': {'sites/a.json': entry}, 'v2': {'nginx.conf': entry}}
+
+
+def test_plan_job_splits_writes_and_deletes():
+    files = rendered()
+    current = on_volume(files)
+    current['sites/old.json'] = dict(current['sites/lyon.json'])
+    del current['nginx.conf']
+    plan, todo, writes, deletes = _configapply.plan_job({'files': files}, current)
+    assert sorted(writes) == ['nginx.conf'] and deletes == ['sites/old.json']
+    assert len(todo) == 2 and len(plan) == len(files) + 1
+
+
 @pytest.mark.parametrize('wanted, changed, check_mode, container_state, status', [
     (False, True, False, 'running', 'disabled'),
     (True, False, False, 'running', 'not_needed'),
