@@ -107,11 +107,12 @@ def read_state(client, helper_image, url, lang):
     except _docker.NotFound:
         raise StepFailed(msg('image_missing', lang, image=helper_image, url=url)) from None
     volumes = set(v['Name'] for v in (client.api.volumes() or {}).get('Volumes') or [])
-    containers = {}
+    containers, images = {}, {}
     for summary in client.api.containers(all=True, filters={'label': '%s=%s' % (MANAGED_BY_LABEL, MANAGED_BY)}):
         for name in summary.get('Names') or []:
             containers[name.lstrip('/')] = summary.get('State')
-    return {'image_id': image_id, 'volumes': volumes, 'containers': containers}
+            images[name.lstrip('/')] = summary.get('ImageID')
+    return {'image_id': image_id, 'volumes': volumes, 'containers': containers, 'images': images}
 
 
 def create_helper(client, image_id, volume, name, command, user=None, volumes=None):
@@ -240,7 +241,6 @@ def converge_all(client, jobs, state, check_mode, options, lang):
     options: {helper_name, wait, reload, url, batch, workers}.
     Returns [(job, outcome or None, error or None)] in the order of ``jobs``.
     """
-    failures = (StepFailed, _docker.DockerException, _docker.RequestException)
     existing = [job for job in jobs if job['volume'] in state['volumes']]
     size = max(1, options['batch'])
     batches = [existing[i:i + size] for i in range(0, len(existing), size)]
@@ -249,13 +249,13 @@ def converge_all(client, jobs, state, check_mode, options, lang):
     def one(job):
         try:
             return job, converge_client(client, job, state, check_mode, options, lang), None
-        except failures as exc:
+        except (StepFailed, _docker.DockerException, _docker.RequestException) as exc:
             return job, None, _job_error(job, exc, options['url'], lang)
 
     def batch(group):
         try:
             return list(zip(group, converge_batch(client, group, state, check_mode, options, lang), [None] * len(group)))
-        except failures:
+        except (StepFailed, _docker.DockerException, _docker.RequestException):
             return [one(job) for job in group]
 
     with ThreadPoolExecutor(max_workers=max(1, options['workers'])) as pool:
@@ -275,7 +275,13 @@ def converge_all(client, jobs, state, check_mode, options, lang):
 
 
 def reload_step(client, job, state, files_changed, check_mode, wanted):
-    """The reload outcome of one client: status done|failed|planned|not_needed|not_running|disabled."""
+    """The reload outcome of one client: status done|failed|planned|not_needed|not_running|
+    other_image|disabled.
+
+    A running container of another image than the helper's (the docker-opt image of the run)
+    is about to be recreated on it: its mast reads the new files when it starts, and the old
+    mast is never handed files of a newer release.
+    """
     running = state['containers'].get(job['container']) == 'running'
     if not wanted:
         return {'status': 'disabled'}
@@ -283,6 +289,8 @@ def reload_step(client, job, state, files_changed, check_mode, wanted):
         return {'status': 'not_needed'}
     if not running:
         return {'status': 'not_running'}
+    if state.get('images', {}).get(job['container']) not in (None, state['image_id']):
+        return {'status': 'other_image'}
     if check_mode:
         return {'status': 'planned'}
     try:

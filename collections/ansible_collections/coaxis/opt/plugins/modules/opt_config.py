@@ -27,6 +27,9 @@ description:
     always removed.
   - When the files of a client changed and its container C(<container_prefix><client>) is running,
     C(mast reload) runs in it (see O(reload)); mast restarts only the sites whose file changed.
+    A container not running, or running another image than O(helper_image) (about to be recreated
+    on it), is not reloaded; its mast reads the files when it starts. Run this module before
+    coaxis.opt.opt_client, so that a new container starts with its files in place.
 extends_documentation_fragment:
   - coaxis.opt.docker
 attributes:
@@ -191,7 +194,11 @@ EXAMPLES = r"""
 
 RETURN = r"""
 clients:
-  description: One entry per converged client.
+  description:
+    - One entry per converged client.
+    - "C(reload.status): V(done), V(failed), V(planned) (check mode), V(not_needed) (no file changed),
+      V(not_running), V(other_image) (its container is about to be recreated on O(helper_image)),
+      V(disabled) (O(reload=false))."
   returned: success
   type: dict
   sample:

@@ -422,9 +422,16 @@ def test_plan_job_splits_writes_and_deletes():
     (True, True, True, 'running', 'planned'),
 ])
 def test_reload_step_without_exec(wanted, changed, check_mode, container_state, status):
-    state = {'containers': {'opt-acme': container_state} if container_state else {}}
+    state = {'containers': {'opt-acme': container_state} if container_state else {}, 'image_id': 'sha256:new',
+             'images': {'opt-acme': 'sha256:new'}}
     job = {'container': 'opt-acme'}
     assert _configapply.reload_step(None, job, state, changed, check_mode, wanted) == {'status': status}
+
+
+def test_no_reload_of_a_container_about_to_be_recreated_on_a_new_image():
+    state = {'containers': {'opt-acme': 'running'}, 'image_id': 'sha256:new', 'images': {'opt-acme': 'sha256:old'}}
+    assert _configapply.reload_step(None, {'container': 'opt-acme'}, state, True, False, True) == {
+        'status': 'other_image'}
 
 
 def test_inputs_not_modified():
