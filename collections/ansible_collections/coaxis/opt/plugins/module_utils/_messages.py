@@ -25,6 +25,7 @@ LANGS = ('en', 'fr')
 CHOICES = {
     'tunnel_action': ('status', 'start', 'stop', 'restart'),
     'purge': ('false', 'true'),
+    'prune': ('false', 'true'),
     'state': ('present', 'absent'),
 }
 
@@ -204,6 +205,14 @@ MESSAGES = {
         'fr': 'non',
     },
     'choice_purge_true': {
+        'en': 'yes',
+        'fr': 'oui',
+    },
+    'choice_prune_false': {
+        'en': 'no',
+        'fr': 'non',
+    },
+    'choice_prune_true': {
         'en': 'yes',
         'fr': 'oui',
     },
@@ -1109,6 +1118,41 @@ MESSAGES = {
         'fr': "{name} n'est pas un nom de variable valide",
     },
     # --- end of vault messages ---
+    # --- drift (opt_drift, drift.yml) ------------------------------------------------------------
+    'drift_none': {
+        'en': '{host}: no drift (containers, firewall rules and vhosts as the inventory declares)',
+        'fr': "{host} : aucune dérive (conteneurs, règles de pare-feu et vhosts tels que l'inventaire les déclare)",
+    },
+    'drift_undeclared': {
+        'en': '{host}: {kind} that the inventory does not declare: {names}',
+        'fr': "{host} : {kind} que l'inventaire ne déclare pas : {names}",
+    },
+    'drift_missing': {
+        'en': '{host}: {kind} that the inventory declares and that are missing: {names}',
+        'fr': "{host} : {kind} que l'inventaire déclare et qui manquent : {names}",
+    },
+    'drift_stopped': {
+        'en': '{host}: declared clients whose container is not running: {names}',
+        'fr': '{host} : clients déclarés dont le conteneur ne tourne pas : {names}',
+    },
+    'drift_unmanaged': {
+        'en': '{host}: containers on {network} that coaxis-opt does not manage (never removed): {names}',
+        'fr': '{host} : conteneurs sur {network} que coaxis-opt ne gère pas (jamais supprimés) : {names}',
+    },
+    'drift_kind_containers': {'en': 'client containers', 'fr': 'conteneurs de clients'},
+    'drift_kind_rules': {'en': 'firewall rules of clients', 'fr': 'règles de pare-feu de clients'},
+    'drift_kind_vhosts': {'en': 'vhosts of clients', 'fr': 'vhosts de clients'},
+    'drift_kind_routes': {'en': 'routes', 'fr': 'routes'},
+    'drift_report_only': {
+        'en': 'nothing was removed: -e prune=true removes the undeclared containers (their volumes are kept), '
+              'their firewall rules and vhosts, and the undeclared routes',
+        'fr': "rien n'a été supprimé : -e prune=true supprime les conteneurs non déclarés (leurs volumes sont "
+              'conservés), leurs règles de pare-feu et vhosts, et les routes non déclarées',
+    },
+    'drift_routes_none': {
+        'en': '{host}: no drift of the routes to the client networks',
+        'fr': '{host} : aucune dérive des routes vers les réseaux des clients',
+    },
 }
 
 

@@ -185,6 +185,12 @@ def plan_routes(routes, runtime, gateways, managed, lang='en'):
     return {'errors': [], 'results': results, 'commands': deletions + additions, 'unit_routes': unit_routes}
 
 
+def undeclared(routes, managed):
+    """The unit's routes (dest, via, comment) whose destination the request does not name."""
+    named = set(r['dest'] for r in routes)
+    return [dict((k, m.get(k)) for k in ('dest', 'via', 'comment')) for m in managed if m['dest'] not in named]
+
+
 def runtime_after(runtime, commands):
     """The runtime routes (described) once ``commands`` ran: for the diff."""
     lines = [describe(r) for r in runtime]

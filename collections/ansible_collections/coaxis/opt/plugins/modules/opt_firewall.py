@@ -186,7 +186,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _fwplan, _ipplan, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _fwplan, _ipplan, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 START_WAIT = 10
@@ -231,16 +231,6 @@ def admin_allow(params, lang):
     if _ipplan.parse_ipv4(address) is None:
         return [], [msg('fw_admin_not_address', lang, host=address)]
     return [{'name': 'admin', 'address': address, 'port': parsed[2]}], []
-
-
-def read_rules(client, container):
-    """The saved rule set ('' when none), read through the API (running or not)."""
-    try:
-        stream, _stat = client.api.get_archive(container, _fwplan.RULES_FILE)
-    except _docker.NotFound:
-        return ''
-    files = _configapply.parse_archive(b''.join(stream))
-    return files.get('rules.v4', {}).get('content', b'').decode('utf-8')
 
 
 def create_container(client, spec):
@@ -332,7 +322,7 @@ def main():
                                          params['interval'])
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow)
         observed = _docker.observe_service(client, params['name'], image_id)
-        current_rules = read_rules(client, observed['id']) if observed else ''
+        current_rules = _edgeread.read_rules(client, observed['id']) if observed else ''
         status, status_text = None, msg('fw_status_no_container', lang)
         if observed and observed['running']:
             status, status_text = _docker.exec_command(client, observed['id'], ['opt-firewall', 'check'])

@@ -113,7 +113,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 ROOT = _proxyplan.ROOT
@@ -139,12 +139,6 @@ def build_module():
         volume=dict(type='str', default='opt-edge'),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-
-
-def read_files(client, container):
-    stream, _stat = client.api.get_archive(container, ROOT)
-    files = _configapply.parse_archive(b''.join(stream), root='opt-edge')
-    return dict((path, entry) for path, entry in files.items() if not path.startswith(_proxyplan.STAGING))
 
 
 def put(client, container, files, prefix=''):
@@ -234,7 +228,7 @@ def main():
         desired = _proxyplan.desired_files(params['domain'], clients, params['tls_cert'], params['tls_key'],
                                            params['client_port'])
         observed = _docker.observe_service(client, params['name'], image_id)
-        current = read_files(client, observed['id']) if observed else {}
+        current = _edgeread.read_edge_files(client, observed['id']) if observed else {}
         container = 'create' if observed is None else (
             'recreate' if observed['hash'] != spec['hash'] or observed['image_stale'] else
             'start' if not observed['running'] else 'none')
@@ -250,7 +244,7 @@ def main():
                 # The certificate and the 404 page first: nginx needs them to start at all.
                 base = dict((p, desired[p]) for p in desired if not _proxyplan.client_of(p))
                 put(client, container_id, base)
-                current = read_files(client, container_id)
+                current = _edgeread.read_edge_files(client, container_id)
                 plan = _proxyplan.plan_files(desired, current)
             if container != 'none':
                 start(client, container_id, params['name'], lang)

@@ -135,6 +135,14 @@ routes:
       description: V(added), V(removed) or V(none) (already as requested).
       type: str
       sample: added
+undeclared:
+  description:
+    - The routes the unit holds whose destination O(routes) does not name (kept; playbooks/drift.yml
+      reports them and removes them with C(-e prune=true)). Empty with O(persist=none).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{dest: 10.140.0.0/16, via: 10.129.0.9, comment: an old Docker host}]
 unit:
   description: Path of the unit file (V(null) with O(persist=none)).
   returned: always
@@ -249,7 +257,7 @@ def main():
     path = os.path.join(UNIT_DIR, unit + '.service') if persist == 'systemd' else None
     if persist == 'systemd' and not os.path.isdir(SYSTEMD_RUNNING):
         errors.append(msg('route_no_systemd', lang, path=SYSTEMD_RUNNING))
-    result = dict(changed=False, routes=[], unit=path, commands=[], unit_steps=[])
+    result = dict(changed=False, routes=[], unit=path, commands=[], unit_steps=[], undeclared=[])
     if errors:
         module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
                          errors=errors, **result)
@@ -264,6 +272,7 @@ def main():
     plan = _routeplan.plan_routes(routes, runtime, gateways, managed, lang)
     errors += plan['errors']
     result['routes'] = plan['results']
+    result['undeclared'] = _routeplan.undeclared(routes, managed)
     if errors:
         module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
                          errors=errors, **result)

@@ -42,7 +42,7 @@ def test_an_unknown_answer_comes_back_as_given_for_the_playbook_to_refuse(variab
 
 
 def test_an_unknown_variable_is_an_error():
-    with pytest.raises(AnsibleFilterError, match='opt_choice: no choices for colour in the catalog; known: purge'):
+    with pytest.raises(AnsibleFilterError, match='opt_choice: no choices for colour in the catalog; known: prune, purge, state, tunnel_action'):
         opt_choice('red', 'colour')
 
 

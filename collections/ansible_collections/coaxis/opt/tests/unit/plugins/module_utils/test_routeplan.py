@@ -156,3 +156,10 @@ def test_runtime_after_for_the_diff():
     runtime = rp.normalize_runtime([LAN, {'dst': '10.128.0.0/16', 'gateway': '10.129.0.1', 'dev': 'eth0'}])
     assert rp.runtime_after(runtime, [['route', 'del', '10.128.0.0/16', 'via', '10.129.0.1']]) == \
         ['10.129.0.0/24 dev eth0 proto kernel']
+
+
+def test_undeclared_routes_are_the_units_routes_the_request_does_not_name():
+    old = {'dest': '10.140.0.0/16', 'via': '10.129.0.9', 'comment': 'docker-2'}
+    assert rp.undeclared([dict(ROUTE, state='present')], MANAGED + [old]) == [old]
+    assert rp.undeclared([dict(ROUTE, state='absent')], MANAGED) == []
+    assert rp.undeclared([], MANAGED) == MANAGED
