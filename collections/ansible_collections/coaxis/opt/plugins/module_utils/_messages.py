@@ -1153,6 +1153,19 @@ MESSAGES = {
         'en': '{host}: no drift of the routes to the client networks',
         'fr': '{host} : aucune dérive des routes vers les réseaux des clients',
     },
+    # --- the Docker host's state (opt_state, site.yml) ------------------------------------------
+    'state_write_failed': {
+        'en': 'cannot record the state of the Docker host in {path}: {error}',
+        'fr': "impossible d'enregistrer l'état de l'hôte Docker dans {path} : {error}",
+    },
+    'state_unchanged': {
+        'en': '{host}: inputs and engine as the last converge left them: nothing to do',
+        'fr': '{host} : entrées et moteur tels que les a laissés la dernière convergence : rien à faire',
+    },
+    'state_converging': {
+        'en': '{host}: converging (changed since the last converge: {reasons})',
+        'fr': '{host} : convergence (changé depuis la dernière convergence : {reasons})',
+    },
 }
 
 
