@@ -76,6 +76,7 @@ def inventory_errors(groups, hostvars, lang='en'):
             problems = _ipplan.plan_addresses(network, by_host[host], (), lang, reserved=reserved)['errors']
         errors.extend('%s: %s' % (host, problem) for problem in problems)
     errors.extend(fleet_overlap_errors(docker_hosts, hostvars, lang))
+    errors.extend(fleet_address_errors(docker_hosts, hostvars, lang))
     return errors, len(docker_hosts), sum(len(clients) for clients in by_host.values())
 
 
@@ -99,6 +100,21 @@ def fleet_overlap_errors(docker_hosts, hostvars, lang='en'):
             errors.append('%s: %s' % (host, problem))
         if widest_net is None or net.last > widest_net.last:
             widest_net, widest_host = net, host
+    return errors
+
+
+def fleet_address_errors(docker_hosts, hostvars, lang='en'):
+    """Two Docker hosts with one address on the Coaxis LAN would get each other's clients' routes."""
+    errors, owners = [], {}
+    for host in docker_hosts:
+        address = hostvars[host].get('opt_docker_host_address')
+        if address in (None, ''):
+            continue
+        if str(address) in owners:
+            errors.append('%s: %s' % (host, msg('docker_host_address_duplicate', lang, address=address,
+                                                other=owners[str(address)])))
+        else:
+            owners[str(address)] = host
     return errors
 
 

@@ -399,6 +399,12 @@ MESSAGES = {
               "l'hôte Docker {other_host} ; chaque hôte Docker a besoin du sien (les hôtes Coaxis routent "
               "chacun par son hôte Docker)",
     },
+    'docker_host_address_duplicate': {
+        'en': 'opt_docker_host_address {address} is also the address of {other}: each Docker host needs its own '
+              'address on the Coaxis LAN (the Coaxis hosts route its client subnet through it)',
+        'fr': "opt_docker_host_address {address} est aussi l'adresse de {other} : chaque hôte Docker a besoin de sa "
+              'propre adresse sur le LAN Coaxis (les hôtes Coaxis routent son sous-réseau des clients par elle)',
+    },
     'net_too_small': {
         'en': 'network {network}: {pool} has {free} usable address(es) for {count} client(s); use a shorter prefix',
         'fr': 'réseau {network} : {pool} offre {free} adresse(s) utilisable(s) pour {count} client(s) ; prenez un préfixe plus court',

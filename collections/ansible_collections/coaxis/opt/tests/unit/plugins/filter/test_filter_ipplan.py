@@ -8,8 +8,8 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.filter.ipplan import (FilterModule, fleet_overlap_errors, inventory_errors,
-                                                                  opt_validate_clients, subdomain_errors)
+from ansible_collections.coaxis.opt.plugins.filter.ipplan import (FilterModule, fleet_address_errors, fleet_overlap_errors,
+                                                                  inventory_errors, opt_validate_clients, subdomain_errors)
 
 NET = {'subnet': '10.128.0.0/16'}
 
@@ -87,3 +87,16 @@ def test_the_inventory_check_includes_the_fleet_rule():
     errors, host_count, client_count = inventory_errors({'docker_hosts': hosts, 'opt_clients': []}, hostvars)
     assert host_count == 2 and client_count == 0
     assert errors == [e for e in errors if 'overlaps the client subnet 10.100.0.0/16 of Docker host dh0' in e] and errors
+
+
+def test_two_docker_hosts_with_one_coaxis_lan_address_are_refused():
+    hosts, hostvars = fleet('10.100.0.0/16', '10.101.0.0/16', '10.102.0.0/16')
+    for host, address in zip(hosts, ('10.170.0.11', '10.170.0.12', '10.170.0.11')):
+        hostvars[host]['opt_docker_host_address'] = address
+    assert fleet_address_errors(hosts, hostvars) == [
+        'dh2: opt_docker_host_address 10.170.0.11 is also the address of dh0: each Docker host needs its own '
+        'address on the Coaxis LAN (the Coaxis hosts route its client subnet through it)']
+    errors = inventory_errors({'docker_hosts': hosts, 'opt_clients': []}, hostvars)[0]
+    assert [e.split(':')[0] for e in errors] == ['dh2']
+    del hostvars['dh2']['opt_docker_host_address']
+    assert fleet_address_errors(hosts, hostvars) == []
