@@ -36,7 +36,10 @@ def site(inventory_dir, state_dir, forks):
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=7200)
     took = time.perf_counter() - start
     if run.returncode != 0:
-        sys.exit(f"site.yml failed:\n{run.stdout[-4000:]}{run.stderr[-2000:]}")
+        lines = run.stdout.splitlines()
+        failures = [line[:2000] for i, line in enumerate(lines) if line.startswith(("fatal:", "failed:"))]
+        sys.exit("site.yml failed after %.0f s:\n%s\n%s%s" % (took, "\n".join(failures), run.stdout[-1500:],
+                                                               run.stderr[-1500:]))
     changed = sum(int(line.split("changed=")[1].split()[0]) for line in run.stdout.splitlines() if "changed=" in line)
     return took, changed
 

@@ -131,7 +131,9 @@ reasons:
   elements: str
   sample: ['inputs:client.acme', containers]
 recorded:
-  description: With O(state=record), whether the state was stored (never in check mode).
+  description:
+    - With O(state=record), whether the state was stored (never in check mode). A state that cannot
+      be written is a warning, not a failure; the next run then converges as if there were none.
   returned: success
   type: bool
 """
@@ -202,12 +204,15 @@ def main():
     current = _hoststate.fingerprint(params['inputs'], observed)
     path = os.path.join(params['state_dir'], _hoststate.state_name(url, params['network']))
     if params['state'] == 'record':
+        recorded = False
         if not module.check_mode:
             try:
                 write_state(path, current)
+                recorded = True
             except OSError as exc:
-                module.fail_json(msg=msg('state_write_failed', lang, path=path, error=str(exc)), changed=False)
-        module.exit_json(changed=False, recorded=not module.check_mode, converged=True, reasons=[])
+                # The converge itself is done: without its state, the next run only reads more.
+                module.warn(msg('state_write_failed', lang, path=path, error=str(exc)))
+        module.exit_json(changed=False, recorded=recorded, converged=True, reasons=[])
     reasons = _hoststate.differences(read_state(path), current)
     module.exit_json(changed=False, converged=not reasons, reasons=reasons, recorded=False)
 
