@@ -83,10 +83,12 @@ def test_a_missing_client_is_reported_not_created(deployed, inventory):
     assert not deployed.containers.list(all=True, filters={"name": "^opt-initech$"})
 
 
-def test_a_prune_answer_that_is_neither_yes_nor_no_is_refused(inventory):
-    run = inventory.playbook("drift.yml", "-e", "prune=maybe")
+@pytest.mark.parametrize("limit", ["all", "coaxis_hosts"])
+def test_a_prune_answer_that_is_neither_yes_nor_no_is_refused(inventory, limit):
+    run = inventory.playbook("drift.yml", "-e", "prune=maybe", "--limit", limit)
     assert run.rc != 0
     assert "maybe: not a valid value of prune; use one of: true, false" in run.out, run
+    assert "Compare the" not in run.out, run
 
 
 def client_routes(container):

@@ -2,6 +2,7 @@
 inventory passes the same whole-inventory checks as any other (opt_inventory_errors)."""
 import importlib.util
 import ipaddress
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -93,7 +94,12 @@ def test_cli_writes_a_loadable_inventory(tmp_path):
     fleet_inventory.main(["--clients", "3", "--hosts", "2", "--out", str(out), "--tls-dir", str(tmp_path)])
     assert (out / "hosts.yml").exists()
     clients = yaml.safe_load((out / "group_vars" / "opt_clients.yml").read_text())
-    assert clients["opt_private_key"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    # A real ed25519 key: ssh-keygen derives its public half.
+    key = tmp_path / "key"
+    key.write_text(clients["opt_private_key"])
+    key.chmod(0o600)
+    public = subprocess.run(["ssh-keygen", "-y", "-f", str(key)], capture_output=True, text=True, timeout=30)
+    assert public.returncode == 0 and public.stdout.startswith("ssh-ed25519 "), public
     assert "opt_domain" not in yaml.safe_load((out / "group_vars" / "docker_hosts.yml").read_text())
     # A second run keeps the key: the clients' configurations do not change.
     fleet_inventory.main(["--clients", "3", "--hosts", "2", "--out", str(out), "--tls-dir", str(tmp_path)])

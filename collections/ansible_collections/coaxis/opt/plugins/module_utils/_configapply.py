@@ -140,6 +140,15 @@ def read_files(client, helper_id):
     return parse_archive(b''.join(stream), root=MOUNT.strip('/'))
 
 
+def read_volumes(client, image_id, volumes, name):
+    """{volume: {path: entry}} of ``volumes``, read with one helper (always removed)."""
+    helper_id = create_helper(client, image_id, None, name, ['true'], volumes=volumes)
+    try:
+        return split_batch(read_files(client, helper_id))
+    finally:
+        _docker.remove_helper(client, helper_id)
+
+
 def write_files(client, helper_id, files):
     if files:
         client.api.put_archive(helper_id, MOUNT, build_archive(files))

@@ -104,12 +104,8 @@ def observe(client, spec):
     present = [v for v in wanted if v in names]
     parts['configs'] = {'missing': [v for v in wanted if v not in names]}
     if present and parts['images'].get(spec['helper_image']):
-        helper = _configapply.create_helper(client, parts['images'][spec['helper_image']], None, spec['helper_name'],
-                                            ['true'], volumes=present)
-        try:
-            parts['configs']['files'] = _configapply.split_batch(_configapply.read_files(client, helper))
-        finally:
-            _docker.remove_helper(client, helper)
+        parts['configs']['files'] = _configapply.read_volumes(client, parts['images'][spec['helper_image']], present,
+                                                              spec['helper_name'])
     by_name = dict(((c.get('Names') or ['/'])[0].lstrip('/'), c) for c in containers)
     firewall = by_name.get(spec['firewall'])
     parts['firewall'] = None

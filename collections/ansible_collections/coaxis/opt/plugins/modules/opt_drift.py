@@ -137,14 +137,6 @@ def build_module():
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
 
-def existing(client, name):
-    """The id of container ``name``, None when there is none."""
-    try:
-        return client.api.inspect_container(name)['Id']
-    except _docker.NotFound:
-        return None
-
-
 def read_host(client, params):
     """One container list, one network inspect, at most two archive reads."""
     containers, ours = {}, set()
@@ -160,12 +152,12 @@ def read_host(client, params):
     except _docker.NotFound:
         endpoints = {}
     attached = [e.get('Name') or cid[:12] for cid, e in endpoints.items() if cid not in ours]
-    firewall = existing(client, params['firewall'])
-    rules = _fwplan.clients_in(_edgeread.read_rules(client, firewall)) if firewall else []
+    firewall = _docker.observe_service(client, params['firewall'], None)
+    rules = _fwplan.clients_in(_edgeread.read_rules(client, firewall['id'])) if firewall else []
     vhosts = None
     if params['proxy']:
-        edge = existing(client, params['edge'])
-        files = _edgeread.read_edge_files(client, edge) if edge else {}
+        edge = _docker.observe_service(client, params['edge'], None)
+        files = _edgeread.read_edge_files(client, edge['id']) if edge else {}
         vhosts = [name for name in (_proxyplan.client_of(path) for path in files) if name]
     return containers, attached, rules, vhosts
 
