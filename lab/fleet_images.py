@@ -2,6 +2,7 @@
 
     python lab/fleet_images.py --ensure                   build them in the lab when one is missing
     python lab/fleet_images.py --from URL ENGINE_URL...   copy them from the lab into each engine
+    python lab/fleet_images.py --all --from URL ENGINE_URL...   every lab image (a second lab)
 
 No registry: each image is saved once from the lab engine (spooled under /var/tmp) and loaded
 into every fleet engine that does not already hold the same image id under the same tag.
@@ -58,9 +59,9 @@ def save(lab, ref, path):
     sys.exit(f"could not save {ref} from the lab engine")
 
 
-def copy(lab_url, engine_urls):
+def copy(lab_url, engine_urls, refs=PRODUCT_IMAGES):
     lab = docker.DockerClient(base_url=lab_url, timeout=API_TIMEOUT)
-    wanted = {ref: image_id(lab, ref) for ref in PRODUCT_IMAGES}
+    wanted = {ref: image_id(lab, ref) for ref in refs}
     absent = [ref for ref, ident in wanted.items() if not ident]
     if absent:
         sys.exit(f"not in the lab engine: {', '.join(absent)} (make images)")
@@ -87,6 +88,8 @@ def copy(lab_url, engine_urls):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ensure", action="store_true")
+    parser.add_argument("--all", action="store_true",
+                        help="the lab's own stand-ins too (sites, printers, Coaxis host): a second lab")
     parser.add_argument("--from", dest="lab_url",
                         default=f"unix://{os.environ.get('LAB_SOCK', '/run/coaxis-lab/docker.sock')}")
     parser.add_argument("engines", nargs="*")
@@ -94,7 +97,7 @@ def main():
     if args.ensure:
         ensure(args.lab_url)
     if args.engines:
-        copy(args.lab_url, args.engines)
+        copy(args.lab_url, args.engines, IMAGES if args.all else PRODUCT_IMAGES)
 
 
 if __name__ == "__main__":
