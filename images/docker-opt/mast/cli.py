@@ -2,13 +2,12 @@
 
 import argparse
 import json
-import socket
 import sys
 
 from mast import config, probe
+from mast import health
+from mast.health import EXIT_NOT_UP, EXIT_OK, EXIT_USAGE, RUN_DIR, ask
 from mast.status import healthy, render
-
-EXIT_OK, EXIT_NOT_UP, EXIT_USAGE, EXIT_NO_DAEMON = 0, 1, 2, 3
 
 
 class Parser(argparse.ArgumentParser):
@@ -21,7 +20,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser():
     common = Parser(add_help=False)
     common.add_argument("--config-dir", default="/etc/mast")
-    common.add_argument("--run-dir", default="/run/mast")
+    common.add_argument("--run-dir", default=RUN_DIR)
     common.add_argument("--log-dir", default="/var/log/mast")
     p = Parser(prog="mast", description="Multiple Auto-SSH Tunnels (docker-opt)")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=Parser)
@@ -44,31 +43,6 @@ def build_parser():
     pp.add_argument("--ping-timeout", type=float, default=probe.PING_TIMEOUT)
     pp.add_argument("--ssh-timeout", type=float, default=probe.SSH_TIMEOUT)
     return p
-
-
-class NoDaemon(Exception):
-    pass
-
-
-def request(run_dir, req, timeout=30.0):
-    path = f"{run_dir}/mast.sock"
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    try:
-        s.connect(path)
-    except (FileNotFoundError, ConnectionRefusedError) as e:
-        raise NoDaemon(f"mast daemon is not running ({path}: {e.strerror})")
-    try:
-        s.sendall(json.dumps(req).encode() + b"\n")
-        buf = b""
-        while not buf.endswith(b"\n"):
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-    finally:
-        s.close()
-    return json.loads(buf)
 
 
 def cmd_check(args):
@@ -115,37 +89,20 @@ def main(argv=None):
         return cmd_check(args)
     if args.cmd == "probe":
         return cmd_probe(args)
+    if args.cmd == "health" and not args.json:
+        return health.main(args.run_dir)
     req = {"cmd": "status" if args.cmd == "health" else args.cmd,
            "sites": getattr(args, "sites", [])}
-    try:
-        resp = request(args.run_dir, req)
-    except NoDaemon as e:
-        print(e, file=sys.stderr)
-        return EXIT_NO_DAEMON
-    except (OSError, ValueError) as e:
-        print(f"mast: control socket error: {e}", file=sys.stderr)
-        return EXIT_NOT_UP
+    resp, code = ask(args.run_dir, req)
+    if resp is None:
+        return code
     if not resp.get("ok"):
-        print(f"mast: {resp.get('error')}", file=sys.stderr)
-        for line in resp.get("errors", []):
-            print(f"  {line}", file=sys.stderr)
-        if args.cmd == "reload":
-            return EXIT_USAGE
-        return EXIT_NOT_UP
-    if args.cmd in ("status", "health"):
-        if getattr(args, "json", False):
-            print(json.dumps(resp, indent=2))
-        elif args.cmd == "status":
-            print(render(resp))
-        ok = healthy(resp)
-        if args.cmd == "health" and not args.json:
-            bad = [f"{s['site']} {s['state']}" for s in resp["sites"]
-                   if s["state"] != "up" and not s.get("operator_stopped")]
-            if resp.get("config_error"):
-                bad.append("configuration invalid")
-            print("healthy" if ok else "unhealthy: " + ", ".join(bad))
-        if args.cmd == "health":
-            return EXIT_OK if ok else EXIT_NOT_UP
+        return EXIT_USAGE if args.cmd == "reload" else EXIT_NOT_UP
+    if args.cmd == "health":
+        print(json.dumps(resp, indent=2))
+        return EXIT_OK if healthy(resp) else EXIT_NOT_UP
+    if args.cmd == "status":
+        print(json.dumps(resp, indent=2) if args.json else render(resp))
         all_up = all(s["state"] == "up" for s in resp["sites"])
         return EXIT_OK if all_up and not resp.get("config_error") else EXIT_NOT_UP
     if args.cmd == "reload":

@@ -1,9 +1,15 @@
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from mast import cli
+from mast import cli, health
 from mast.status import healthy, render
+
+MAST_ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_parse_defaults():
@@ -56,3 +62,23 @@ def test_health_and_render():
     assert not healthy({"sites": [], "config_error": ["bad"]})
     text = render(st)
     assert "lyon" in text and "up 64 KiB/s, down unlimited" in text and ":9102" in text
+
+
+def test_health_verdict_names_what_is_not_up():
+    st = {"ok": True, "sites": [dict(SITE), dict(SITE, site="paris", state="stopped", operator_stopped=True)],
+          "config_error": None}
+    assert health.verdict(st) == (0, "healthy")
+    st["sites"].append(dict(SITE, site="nice", state="connecting"))
+    st["config_error"] = ["bad"]
+    assert health.verdict(st) == (1, "unhealthy: nice connecting, configuration invalid")
+
+
+def test_the_healthcheck_imports_neither_the_cli_nor_the_probes():
+    """`mast health` runs every minute in every container: it stays off argparse and asyncio."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "mast", "health"], capture_output=True,
+                         text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(MAST_ROOT)})
+    imported = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert "mast.health" in imported
+    assert not imported & {"argparse", "asyncio", "mast.cli", "mast.probe", "mast.config"}, imported
+    if not Path(health.RUN_DIR, "mast.sock").exists():
+        assert run.returncode == 3 and "not running" in run.stderr
