@@ -70,7 +70,7 @@ def sites_of(sites, printers, host_key):
 
 
 def generate(clients, hosts, sites=1, printers=1, layout="round-robin",
-             private_key="", public_key="", tls_dir=None):
+             private_key="", public_key="", tls_dir=None, image="coaxis/docker-opt:lab"):
     """The inventory as {relative path: YAML data}; pure (no files, no key generation)."""
     if not 1 <= hosts <= MAX_HOSTS:
         raise ValueError(f"--hosts must be 1..{MAX_HOSTS} (lab/fleet.sh engines)")
@@ -108,7 +108,7 @@ def generate(clients, hosts, sites=1, printers=1, layout="round-robin",
         # The fleet's engines run on this machine; their sockets answer from the root namespace.
         "ansible_connection": "local",
         "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-        "opt_image": "coaxis/docker-opt:lab",
+        "opt_image": image,
         "opt_firewall_image": "coaxis/opt-firewall:lab",
         "opt_edge_image": "coaxis/opt-edge:lab",
         "opt_coaxis_lans": [COAXIS_LAN],
@@ -193,6 +193,7 @@ def main(argv=None):
     parser.add_argument("--layout", choices=["round-robin", "blocks"], default="round-robin")
     parser.add_argument("--tls-dir", type=Path, default=LAB_TLS_DIR,
                         help="wildcard.crt and wildcard.key for the edge proxy; without them no opt_domain")
+    parser.add_argument("--image", default="coaxis/docker-opt:lab", help="the clients' image (opt_image)")
     args = parser.parse_args(argv)
     tls_dir = args.tls_dir if (args.tls_dir / "wildcard.crt").exists() else None
     if tls_dir is None:
@@ -201,12 +202,12 @@ def main(argv=None):
     private_key, public_key = keypair(args.out)
     try:
         files = generate(args.clients, args.hosts, args.sites, args.printers, args.layout,
-                         _Literal(private_key), public_key, tls_dir)
+                         _Literal(private_key), public_key, tls_dir, args.image)
     except ValueError as exc:
         parser.error(str(exc))
     files["group_vars/opt_clients.yml"]["opt_public_key"] = public_key
     write(args.out, files, f"--clients {args.clients} --hosts {args.hosts} --sites {args.sites} "
-                           f"--printers {args.printers} --layout {args.layout}")
+                           f"--printers {args.printers} --layout {args.layout} --image {args.image}")
     print(f"{args.out}: {args.clients} clients over {args.hosts} Docker hosts")
 
 
