@@ -4,8 +4,7 @@ import argparse
 import json
 import sys
 
-from mast import config, probe
-from mast import health
+from mast import config, health, probe
 from mast.health import EXIT_NOT_UP, EXIT_OK, EXIT_USAGE, RUN_DIR, ask
 from mast.status import healthy, render
 
