@@ -112,8 +112,7 @@ lab-recovery: setup ## the lab engine comes back after all its processes are kil
 # Two labs run the integration tests in two halves at once (about 40 % less wall time on
 # two cores); INTEGRATION_LABS=1 runs them all in the first lab.
 INTEGRATION_LABS ?= 2
-integration: setup ## integration tests on the lab and its twin (real engines, playbooks)
-	[ "$(INTEGRATION_LABS)" = 1 ] || $(MAKE) --no-print-directory twin
+integration: setup $(if $(filter 1,$(INTEGRATION_LABS)),,twin) ## integration tests on the lab and its twin (real engines, playbooks)
 	$(PY) tests/run_integration.py --labs $(INTEGRATION_LABS)
 
 molecule: setup ## the roles on the lab engine: converge, idempotence, verify
