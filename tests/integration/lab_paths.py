@@ -16,6 +16,8 @@ from pathlib import Path
 # The same archive the product's config renderer writes (owners, modes, parent directories).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
 from ansible_collections.coaxis.opt.plugins.module_utils._configapply import build_archive  # noqa: E402
+# The site file as the product writes it (the one contract, plugins/module_utils/_siteschema.py).
+from ansible_collections.coaxis.opt.plugins.module_utils._render import site_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
@@ -37,11 +39,10 @@ PRINTER_CONTAINER = {"10.131.1.20": "lab-printer-lyon-1", "10.131.1.21": "lab-pr
 
 
 def site_config(name, **overrides):
+    """The document of sites/<name>.json as coaxis.opt.opt_config renders it (defaults filled)."""
     site = SITES[name]
-    config = {"name": name, "host": site["host"], "port": 22, "user": "coaxis",
-              "printers": [dict(p) for p in site["printers"]]}
-    config.update(overrides)
-    return config
+    return site_document({"name": name, "host": site["host"], "printers": [dict(p) for p in site["printers"]],
+                          **overrides})
 
 
 def write_config(engine, client, sites, known_hosts=None, remove=()):

@@ -6,10 +6,14 @@ import json
 import os
 import re
 
-NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
+# The contract of a site file. The collection that writes these files keeps the same table
+# (coaxis.opt plugins/module_utils/_siteschema.py); tests/unit/test_site_contract.py holds the two
+# equal. Patterns are used with fullmatch ("$" would accept a trailing newline).
+NAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 HOST_RE = re.compile(
-    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+    r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?")
+IPV4_LIKE_RE = re.compile(r"[0-9.]+")
 
 SITE_DEFAULTS = {
     "port": 22,
@@ -31,17 +35,18 @@ GLOBAL_DEFAULTS = {
     "log_backups": 2,
 }
 # field -> (min, max) for integers
+NULLABLE_INTS = ("upload_kbps", "download_kbps")
 SITE_INTS = {
     "port": (1, 65535),
-    "upload_kbps": (1, 1000000),
-    "download_kbps": (1, 1000000),
+    "upload_kbps": (1, 100000),
+    "download_kbps": (1, 100000),
     "keepalive_interval": (1, 3600),
     "keepalive_count": (1, 100),
     "connect_timeout": (1, 300),
 }
 PRINTER_INTS = {"port": (1, 65535), "listen_port": (1024, 65535)}
 GLOBAL_INTS = {"log_max_bytes": (4096, 1 << 30), "log_backups": (0, 100)}
-USER_RE = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+USER_RE = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
 
 
 class ConfigError(Exception):
@@ -63,9 +68,9 @@ def valid_host(v):
         return ipaddress.ip_address(v).version == 4
     except ValueError:
         pass
-    if re.fullmatch(r"[0-9.]+", v):  # looks like a (bad) IPv4 address
+    if IPV4_LIKE_RE.fullmatch(v):  # looks like a (bad) IPv4 address
         return False
-    return bool(HOST_RE.match(v))
+    return bool(HOST_RE.fullmatch(v))
 
 
 def _check_int(err, where, field, v, lo, hi, nullable=False):
@@ -93,7 +98,7 @@ def validate_site(data, stem, fname="<site>"):
     site = dict(SITE_DEFAULTS)
     site.update({k: v for k, v in data.items() if k in allowed})
     name = data.get("name")
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         err(f"name: {name!r} must match {NAME_RE.pattern}")
     elif name != stem:
         err(f"name: {name!r} must equal the file name stem {stem!r}")
@@ -102,8 +107,8 @@ def validate_site(data, stem, fname="<site>"):
     elif not valid_host(data["host"]):
         err(f"host: {data['host']!r} is not a hostname or IPv4 address")
     for field, (lo, hi) in SITE_INTS.items():
-        _check_int(err, "", field, site[field], lo, hi, nullable=field.endswith("_kbps"))
-    if not isinstance(site["user"], str) or not USER_RE.match(site["user"]):
+        _check_int(err, "", field, site[field], lo, hi, nullable=field in NULLABLE_INTS)
+    if not isinstance(site["user"], str) or not USER_RE.fullmatch(site["user"]):
         err(f"user: {site['user']!r} is not a valid user name")
     for field in ("identity_file", "known_hosts"):
         v = site[field]
@@ -126,7 +131,7 @@ def validate_site(data, stem, fname="<site>"):
         pr = dict(PRINTER_DEFAULTS)
         pr.update({k: v for k, v in p.items() if k in ("name", "address", "port", "listen_port")})
         pn = pr.get("name")
-        if not isinstance(pn, str) or not NAME_RE.match(pn):
+        if not isinstance(pn, str) or not NAME_RE.fullmatch(pn):
             err(f"{where}name: {pn!r} must match {NAME_RE.pattern}")
         elif pn in seen:
             err(f"{where}name: duplicate printer name {pn!r}")

@@ -38,8 +38,8 @@ def test_defaults_applied():
     ({"port": 0}, "port: 0 out of range"),
     ({"port": "22"}, "port: must be an integer"),
     ({"port": True}, "port: must be an integer"),
-    ({"upload_kbps": 0}, "upload_kbps: 0 out of range 1..1000000"),
-    ({"download_kbps": 1000001}, "download_kbps"),
+    ({"upload_kbps": 0}, "upload_kbps: 0 out of range 1..100000"),
+    ({"download_kbps": 100001}, "download_kbps: 100001 out of range 1..100000"),
     ({"download_kbps": 1.5}, "download_kbps: must be an integer or null"),
     ({"compression": "yes"}, "compression"),
     ({"identity_file": "relative/key"}, "identity_file"),
@@ -75,7 +75,7 @@ def test_missing_host():
 
 
 def test_limits_and_hostnames_ok():
-    s, e = errs(site(host="gw.lyon.example.com", upload_kbps=1, download_kbps=1000000))
+    s, e = errs(site(host="gw.lyon.example.com", upload_kbps=1, download_kbps=100000))
     assert e == [] and s["upload_kbps"] == 1
 
 
@@ -143,3 +143,19 @@ def test_a_repinned_host_key_or_a_new_client_key_changes_only_that_site(tmp_path
     assert config.diff(before, after)["changed"] == ["lyon"]
     key.write_text("key-2")
     assert config.diff(after, config.load(str(tmp_path))["sites"])["changed"] == ["lyon", "paris"]
+
+
+@pytest.mark.parametrize("change, needle", [
+    ({"name": "lyon\n"}, "name:"),
+    ({"host": "gw.lyon.example.com\n"}, "host:"),
+    ({"host": "10.130.0.10\n"}, "host:"),
+    ({"user": "coaxis\n"}, "user:"),
+    ({"printers": [{"name": "p1\n", "address": "10.131.1.20", "listen_port": 9102}]}, "printers[0].name:"),
+    ({"printers": [{"name": "p1", "address": "printer.example.com\n", "listen_port": 9102}]},
+     "printers[0].address:"),
+])
+def test_trailing_newline_refused(change, needle):
+    # "$" accepts a trailing newline; every pattern is used with fullmatch.
+    s, e = errs(site(**change), stem=change.get("name", "lyon"))
+    assert s is None
+    assert any(needle in x for x in e), e

@@ -40,7 +40,7 @@ class ActionModule(ActionBase):
         if lang not in LANGS:
             return dict(result, failed=True, msg=unknown_language(lang))
         name = args.get('name', '')
-        if not NAME_RE.match(name or ''):
+        if not NAME_RE.fullmatch(name or ''):
             return dict(result, failed=True, msg=msg('vault_name_invalid', lang, name=name))
         src = args.get('src', '')
         try:

@@ -49,7 +49,7 @@ def state_name(docker_host, network):
 def input_digests(inputs):
     """{name: digest} of ``inputs`` ({name: digest or value}): a value that is already a digest is
     kept, another one is digested, so that only digests are ever stored."""
-    return dict((key, value if isinstance(value, str) and DIGEST_RE.match(value) else digest(value))
+    return dict((key, value if isinstance(value, str) and DIGEST_RE.fullmatch(value) else digest(value))
                 for key, value in inputs.items())
 
 

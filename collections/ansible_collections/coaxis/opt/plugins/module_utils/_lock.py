@@ -52,7 +52,7 @@ class LockBusy(Exception):
 def validate(params, lang='en'):
     """Operator messages for invalid name / timeout / ttl (empty list when all is fine)."""
     errors = []
-    if not NAME_RE.match(params.get('name') or ''):
+    if not NAME_RE.fullmatch(params.get('name') or ''):
         errors.append(msg('lock_name_invalid', lang, name=params.get('name')))
     timeout = params.get('timeout')
     if timeout is None or timeout < 0:

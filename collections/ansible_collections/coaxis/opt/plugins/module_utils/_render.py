@@ -20,15 +20,14 @@ import json
 import re
 import struct
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _siteschema
 from ansible_collections.coaxis.opt.plugins.module_utils._ipplan import valid_client_name
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-NAME_RE = re.compile(r'[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?')
-HOST_RE = re.compile(r'(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
-                     r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?')
-IPV4_LIKE_RE = re.compile(r'[0-9.]+')
-USER_RE = re.compile(r'[a-z_][a-z0-9_.-]{0,31}')
+NAME_RE = re.compile(_siteschema.NAME_PATTERN)
+HOST_RE = re.compile(_siteschema.HOST_PATTERN)
+IPV4_LIKE_RE = re.compile(_siteschema.IPV4_LIKE_PATTERN)
+USER_RE = re.compile(_siteschema.USER_PATTERN)
 PRIVATE_KEY_RE = re.compile(
     r'-----BEGIN ((?:OPENSSH|RSA|EC|DSA|ENCRYPTED) |)PRIVATE KEY-----\n'
     r'[A-Za-z0-9+/=:,\- \n]+\n'
@@ -46,19 +45,13 @@ SITES_DIR = 'sites'
 OWNED_PATHS = (KEY_PATH, KNOWN_HOSTS_PATH, NGINX_PATH)
 DIRS = {SITES_DIR: 0o755, 'ssh': 0o700}
 
-SITE_DEFAULTS = {
-    'port': 22, 'user': 'coaxis', 'upload_kbps': None, 'download_kbps': None,
-    'keepalive_interval': 3, 'keepalive_count': 2, 'connect_timeout': 5, 'compression': False,
-}
-PRINTER_DEFAULTS = {'port': 9100}
+SITE_DEFAULTS = _siteschema.SITE_DEFAULTS
+PRINTER_DEFAULTS = _siteschema.PRINTER_DEFAULTS
 SITE_FIELDS = ('name', 'host', 'host_key', 'printers') + tuple(SITE_DEFAULTS)
-PRINTER_FIELDS = ('name', 'address', 'port', 'listen_port')
-SITE_RANGES = {
-    'port': (1, 65535), 'keepalive_interval': (1, 3600), 'keepalive_count': (1, 100), 'connect_timeout': (1, 300),
-}
-LIMIT_RANGE = (1, 100000)
-LIMIT_FIELDS = ('upload_kbps', 'download_kbps')
-PRINTER_RANGES = {'port': (1, 65535), 'listen_port': (1024, 65535)}
+PRINTER_FIELDS = _siteschema.PRINTER_FIELDS
+LIMIT_FIELDS = _siteschema.NULLABLE_INTS
+SITE_RANGES = dict((field, bounds) for field, bounds in _siteschema.SITE_INTS.items() if field not in LIMIT_FIELDS)
+PRINTER_RANGES = _siteschema.PRINTER_INTS
 NGINX_FIELDS = ('enabled',)
 
 # The nginx configuration of a client container (nginx runs unprivileged, listens on 8080).
@@ -101,7 +94,7 @@ ADMIN_LOCATION = """\
             proxy_read_timeout 60s;"""
 NO_ADMIN_LOCATION = """\
             return 200 "docker-opt {client}\\n";"""
-ADMIN_URL_RE = re.compile(r'^https?://(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?(?P<path>/[A-Za-z0-9._~/-]*)?$')
+ADMIN_URL_RE = re.compile(r'https?://(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?(?P<path>/[A-Za-z0-9._~/-]*)?')
 
 
 # --- schema ------------------------------------------------------------------------------
@@ -120,7 +113,9 @@ def valid_host(value):
         return False
     if IPV4_LIKE_RE.fullmatch(value):
         parts = value.split('.')
-        return len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts)
+        # mast reads it with ipaddress: no leading zeros.
+        return len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 and str(int(p)) == p
+                                       for p in parts)
     return bool(HOST_RE.fullmatch(value))
 
 
@@ -227,9 +222,9 @@ def _validate_site(client, site, index, lang, errors):
         value = site.get(field)
         if value is None:
             continue
-        if not _is_int(value) or not LIMIT_RANGE[0] <= value <= LIMIT_RANGE[1]:
-            errors.append(msg('cfg_limit_range', lang, field=field, value=value, low=LIMIT_RANGE[0],
-                              high=LIMIT_RANGE[1], **where))
+        low, high = _siteschema.SITE_INTS[field]
+        if not _is_int(value) or not low <= value <= high:
+            errors.append(msg('cfg_limit_range', lang, field=field, value=value, low=low, high=high, **where))
     user = site.get('user')
     if user is not None and not (isinstance(user, str) and USER_RE.fullmatch(user)):
         errors.append(msg('cfg_user_invalid', lang, user=user, **where))
@@ -310,8 +305,8 @@ def site_document(site):
         'host': site['host'],
         'port': _value(site, 'port', SITE_DEFAULTS),
         'user': _value(site, 'user', SITE_DEFAULTS),
-        'identity_file': '%s/%s' % (CONFIG_DIR, KEY_PATH),
-        'known_hosts': '%s/%s' % (CONFIG_DIR, KNOWN_HOSTS_PATH),
+        'identity_file': _siteschema.FILE_ONLY_DEFAULTS['identity_file'],
+        'known_hosts': _siteschema.FILE_ONLY_DEFAULTS['known_hosts'],
         'upload_kbps': site.get('upload_kbps'),
         'download_kbps': site.get('download_kbps'),
         'keepalive_interval': _value(site, 'keepalive_interval', SITE_DEFAULTS),

@@ -36,7 +36,7 @@ def validate_routes(routes, unit, lang='en'):
     A normalized route is {dest, via, state, comment} with ``dest`` in canonical CIDR form.
     """
     errors = []
-    if not UNIT_NAME.match(unit or '') or unit.endswith('.service'):
+    if not UNIT_NAME.fullmatch(unit or '') or unit.endswith('.service'):
         errors.append(msg('route_unit_invalid', lang, unit=unit))
     normalized = []
     for route in routes:

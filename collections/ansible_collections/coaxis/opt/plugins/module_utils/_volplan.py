@@ -75,7 +75,7 @@ def validate_volume(client, role, spec, lang='en'):
     if kind not in TYPES:
         return [msg('vol_type_invalid', lang, client=client, role=role, type=kind, types=', '.join(TYPES))]
     errors = []
-    if _present(spec, 'name') and not VOLUME_NAME.match(str(spec['name'])):
+    if _present(spec, 'name') and not VOLUME_NAME.fullmatch(str(spec['name'])):
         errors.append(msg('vol_name_invalid', lang, client=client, role=role, volume=spec['name']))
     for key in REQUIRED[kind]:
         if not _present(spec, key):
