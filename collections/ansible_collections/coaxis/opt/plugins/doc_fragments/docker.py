@@ -18,6 +18,29 @@ options:
         else V(unix:///var/run/docker.sock).
     type: str
     default: unix:///var/run/docker.sock
+  docker_tls:
+    description:
+      - TLS settings of a V(tcp://) engine URL; the engine's certificate is verified against O(docker_tls.ca_cert).
+      - A V(tcp://) or V(http://) URL without them is refused unless O(docker_insecure=true).
+      - Playbooks set it from the Docker host's C(opt_docker_tls) (module_defaults of group/coaxis.opt.docker).
+    type: dict
+    suboptions:
+      ca_cert:
+        description: The CA certificate that signed the engine's certificate (PEM file on the Docker host).
+        type: path
+      client_cert:
+        description: The client certificate the engine requires (PEM file), with O(docker_tls.client_key).
+        type: path
+      client_key:
+        description: The key of O(docker_tls.client_cert) (PEM file).
+        type: path
+  docker_insecure:
+    description:
+      - Accept a V(tcp://) or V(http://) engine URL without TLS. Whoever reaches such an API is root on the
+        Docker host; set it only on a network where that is acceptable.
+      - Playbooks set it from the Docker host's C(opt_docker_insecure) (false when absent).
+    type: bool
+    default: false
   timeout:
     description:
       - Seconds to wait for one answer of the Docker API.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _inventorycheck, _ipplan, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import filter_lang, usage_error
 
@@ -48,8 +48,13 @@ def subdomain_errors(groups, hostvars, lang='en'):
     return errors
 
 
-def inventory_errors(groups, hostvars, lang='en'):
-    """Every problem of the whole inventory's address plan (no engine), one message each."""
+def address_plan_errors(groups, hostvars, lang='en'):
+    """The address plan of every Docker host: its network, its clients' addresses and interfaces."""
+    return _address_plan(groups, hostvars, lang)[0]
+
+
+def _address_plan(groups, hostvars, lang):
+    """(errors, {docker host: [client specs]}) of the address plan (no engine)."""
     docker_hosts = list(groups.get('docker_hosts') or [])
     errors = []
     by_host = dict((host, []) for host in docker_hosts)
@@ -60,10 +65,10 @@ def inventory_errors(groups, hostvars, lang='en'):
             errors.append(msg('client_docker_host_unknown', lang, client=name, docker_host=host))
             continue
         spec = {'name': name}
-        if client_vars.get('opt_ip') not in (None, ''):
-            spec['ip'] = client_vars.get('opt_ip')
+        for field, variable in (('ip', 'opt_ip'), ('interface', 'opt_interface')):
+            if client_vars.get(variable) not in (None, ''):
+                spec[field] = client_vars.get(variable)
         by_host[host].append(spec)
-    errors.extend(subdomain_errors(groups, hostvars, lang))
     for host in docker_hosts:
         host_vars = hostvars[host]
         network = dict(host_vars.get('opt_network') or {})
@@ -77,7 +82,15 @@ def inventory_errors(groups, hostvars, lang='en'):
         errors.extend('%s: %s' % (host, problem) for problem in problems)
     errors.extend(fleet_overlap_errors(docker_hosts, hostvars, lang))
     errors.extend(fleet_address_errors(docker_hosts, hostvars, lang))
-    return errors, len(docker_hosts), sum(len(clients) for clients in by_host.values())
+    return errors, by_host
+
+
+def inventory_errors(groups, hostvars, lang='en'):
+    """Every problem of the whole inventory, one message each: (errors, Docker hosts, clients)."""
+    errors, by_host = _address_plan(groups, hostvars, lang)
+    for check in INVENTORY_CHECKS:
+        errors.extend(check(groups, hostvars, lang))
+    return errors, len(by_host), sum(len(clients) for clients in by_host.values())
 
 
 def fleet_overlap_errors(docker_hosts, hostvars, lang='en'):
@@ -118,8 +131,20 @@ def fleet_address_errors(docker_hosts, hostvars, lang='en'):
     return errors
 
 
+# The whole-inventory check after the address plan (addresses, interfaces, networks, overlaps):
+# one line per family of variables, each f(groups, hostvars, lang) -> [messages], in the order
+# their messages are shown. Every playbook that changes a Docker host runs them all first.
+INVENTORY_CHECKS = (
+    subdomain_errors,                         # opt_subdomain
+    _inventorycheck.client_field_errors,      # opt_sites (sites, printers, limits, host keys), opt_private_key
+    _inventorycheck.volume_errors,            # opt_config_volume, opt_logs_volume, opt_volume_migrate
+    _inventorycheck.vhost_extra_errors,       # opt_vhost_extra
+    _inventorycheck.docker_host_errors,       # opt_docker_url/_tls/_insecure, opt_admin_url, opt_domain, TLS
+)
+
+
 def opt_inventory_errors(groups, hostvars, lang='en'):
-    """Every problem of the whole inventory's address plan, one message each (empty: valid)."""
+    """Every problem of the whole inventory, one message each (empty: valid)."""
     filter_lang('opt_inventory_errors', lang)
     if not _ipplan.HAS_NETADDR:
         raise AnsibleFilterError(msg('netaddr_missing', lang, filter='opt_inventory_errors'))

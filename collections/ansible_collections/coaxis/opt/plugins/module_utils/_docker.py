@@ -42,8 +42,16 @@ except ImportError:
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 DEFAULT_TIMEOUT = 60
 
+# URL schemes of the Docker API: encrypted or local ones, and the plain TCP ones that need TLS
+# settings (tcp://) or the inventory's explicit opt-in (opt_docker_insecure: true).
+SAFE_SCHEMES = ('unix', 'npipe', 'ssh', 'https')
+PLAIN_SCHEMES = ('tcp', 'http')
+TLS_FIELDS = ('ca_cert', 'client_cert', 'client_key')
+
 DOCKER_COMMON_ARGS = dict(
     docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, fallback=(env_fallback, ['DOCKER_HOST'])),
+    docker_tls=dict(type='dict', options=dict((field, dict(type='path')) for field in TLS_FIELDS)),
+    docker_insecure=dict(type='bool', default=False),
     timeout=dict(type='int', default=DEFAULT_TIMEOUT),
     lang=dict(type='str', default='en', choices=list(LANGS)),
 )
@@ -84,14 +92,56 @@ def docker_error_message(exc, url, action, lang='en'):
     return msg('docker_unreachable', lang, url=url, error=error_text(exc))
 
 
+def _tls_given(tls):
+    return isinstance(tls, dict) and any(tls.get(field) for field in TLS_FIELDS)
+
+
+def url_errors(url, tls=None, insecure=None, lang='en'):
+    """Problems of a Docker engine URL with its TLS settings and opt-in (pure; empty: usable).
+
+    unix://, npipe://, ssh:// and https:// are accepted; tcp:// only with TLS settings (ca_cert,
+    and client_cert with client_key) or ``insecure`` true; http:// only with ``insecure`` true:
+    whoever reaches an unencrypted, unauthenticated Docker API is root on the Docker host."""
+    errors = []
+    if insecure is not None and not isinstance(insecure, bool):
+        errors.append(msg('docker_insecure_invalid', lang, value=insecure))
+        insecure = False
+    if tls not in (None, '', {}):
+        unknown = sorted(set(tls) - set(TLS_FIELDS)) if isinstance(tls, dict) else None
+        if (not isinstance(tls, dict) or unknown or not tls.get('ca_cert')
+                or bool(tls.get('client_cert')) != bool(tls.get('client_key'))):
+            errors.append(msg('docker_tls_invalid', lang, fields=', '.join(TLS_FIELDS)))
+    scheme = url.split('://', 1)[0] if isinstance(url, str) and '://' in url else None
+    if scheme not in SAFE_SCHEMES + PLAIN_SCHEMES or not url.split('://', 1)[1]:
+        errors.append(msg('docker_url_invalid', lang, url=url))
+    elif scheme in PLAIN_SCHEMES and not insecure and not (scheme == 'tcp' and _tls_given(tls)):
+        errors.append(msg('docker_url_insecure', lang, url=url))
+    return errors
+
+
+def tls_config(tls):
+    """A docker.tls.TLSConfig (the engine's certificate verified) out of ``docker_tls``, or None."""
+    if not _tls_given(tls):
+        return None
+    client_cert = (tls['client_cert'], tls['client_key']) if tls.get('client_cert') else None
+    return docker.tls.TLSConfig(client_cert=client_cert, ca_cert=tls.get('ca_cert'), verify=True)
+
+
 def docker_client(module):
-    """A docker.DockerClient on ``docker_host`` (API version negotiated), or fail_json."""
+    """A docker.DockerClient on ``docker_host`` (API version negotiated), or fail_json.
+
+    A plain tcp:// or http:// URL is refused unless TLS settings or docker_insecure say otherwise."""
     check_requirements(module)
     url = module.params['docker_host']
+    lang = module.params['lang']
+    tls = module.params.get('docker_tls')
+    errors = url_errors(url, tls, module.params.get('docker_insecure'), lang)
+    if errors:
+        module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
     try:
-        return docker.DockerClient(base_url=url, timeout=module.params['timeout'], version='auto')
+        return docker.DockerClient(base_url=url, timeout=module.params['timeout'], version='auto',
+                                   tls=tls_config(tls) or False)
     except (DockerException, RequestException) as exc:
-        lang = module.params['lang']
         module.fail_json(msg=docker_error_message(exc, url, msg('step_connection', lang), lang),
                          exception=traceback.format_exc())
     return None  # not reached

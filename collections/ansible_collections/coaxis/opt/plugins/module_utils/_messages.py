@@ -927,8 +927,10 @@ MESSAGES = {
         'fr': '{client} : client inconnu ; les clients de l\'inventaire (groupe opt_clients) sont : {known}',
     },
     'inventory_plan_valid': {
-        'en': 'address plan of the whole inventory checked: no problem',
-        'fr': "plan d'adressage de tout l'inventaire vérifié : aucun problème",
+        'en': 'whole inventory checked (addresses, clients, sites, printers, keys, volumes, vhosts, Docker hosts): '
+              'no problem',
+        'fr': "tout l'inventaire vérifié (adresses, clients, sites, imprimantes, clés, volumes, vhosts, hôtes "
+              'Docker) : aucun problème',
     },
     'site_key_public': {
         'en': '{client}: public key to add to the authorized_keys of the SSH account at each of its sites:',
@@ -944,6 +946,59 @@ MESSAGES = {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
         'fr': '{client} : conteneur {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
     },
+    # --- whole-inventory check (opt_inventory_errors) and the Docker engine's URL ------------------
+    'step_refused': {
+        'en': '{count} problem(s), this step changed nothing (the steps before it in the run may have): {errors}',
+        'fr': "{count} problème(s), cette étape n'a rien modifié (les étapes d'avant dans l'exécution ont pu le "
+              'faire) : {errors}',
+    },
+    'step_failed_after_changes': {
+        'en': '{count} problem(s) after this step changed: {changes}; {errors}',
+        'fr': '{count} problème(s) après que cette étape a modifié : {changes} ; {errors}',
+    },
+    'inventory_volume_not_dict': {
+        'en': '{client}: {variable} must be a dict (name, type and the driver settings)',
+        'fr': '{client} : {variable} doit être un dictionnaire (name, type et les réglages du pilote)',
+    },
+    'inventory_migrate_invalid': {
+        'en': '{client}: opt_volume_migrate {value!r}: expected true or false',
+        'fr': '{client} : opt_volume_migrate {value!r} : true ou false attendu',
+    },
+    'proxy_extra_not_list': {
+        'en': '{client}: opt_vhost_extra must be a list of nginx directives, one per item',
+        'fr': '{client} : opt_vhost_extra doit être une liste de directives nginx, une par élément',
+    },
+    'proxy_extra_refused': {
+        'en': '{client}: opt_vhost_extra: {directives} not allowed; only directives that act on the requests and '
+              'responses of the vhost, never on a file, are: {allowed}',
+        'fr': "{client} : opt_vhost_extra : {directives} non autorisé(s) ; seules les directives qui agissent sur "
+              "les requêtes et les réponses du vhost, jamais sur un fichier, le sont : {allowed}",
+    },
+    'docker_url_invalid': {
+        'en': 'opt_docker_url {url!r}: expected unix://<socket>, ssh://<user>@<host>, https://<host>:<port> or '
+              'tcp://<host>:<port>',
+        'fr': 'opt_docker_url {url!r} : unix://<socket>, ssh://<utilisateur>@<hôte>, https://<hôte>:<port> ou '
+              'tcp://<hôte>:<port> attendu',
+    },
+    'docker_url_insecure': {
+        'en': 'opt_docker_url {url}: the Docker API without TLS gives root on the Docker host to whoever reaches it; '
+              'use unix:// or ssh://, set opt_docker_tls (ca_cert, client_cert, client_key), or accept it '
+              'explicitly with opt_docker_insecure: true',
+        'fr': "opt_docker_url {url} : l'API Docker sans TLS donne les droits root sur l'hôte Docker à qui "
+              "l'atteint ; utilisez unix:// ou ssh://, renseignez opt_docker_tls (ca_cert, client_cert, client_key), "
+              'ou acceptez-le explicitement avec opt_docker_insecure: true',
+    },
+    'docker_tls_invalid': {
+        'en': 'opt_docker_tls: expected a dict with ca_cert and, together, client_cert and client_key (paths on the '
+              'Docker host; known fields: {fields})',
+        'fr': "opt_docker_tls : dictionnaire attendu avec ca_cert et, ensemble, client_cert et client_key (chemins "
+              "sur l'hôte Docker ; champs connus : {fields})",
+    },
+    'docker_insecure_invalid': {
+        'en': 'opt_docker_insecure {value!r}: expected true or false',
+        'fr': 'opt_docker_insecure {value!r} : true ou false attendu',
+    },
+    # --- end of whole-inventory check messages ---
     # --- removal (opt_remove, remove_client.yml) ---------------------------------------------
     'remove_done': {
         'en': '{client}: removed container(s) {containers}; volumes removed: {removed}; volumes kept: {kept}',

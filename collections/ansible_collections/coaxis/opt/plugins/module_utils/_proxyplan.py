@@ -23,9 +23,25 @@ STAGING = '.staging'
 LABEL_ROLE = 'coaxis.opt.role'
 ROLE = 'edge'
 CERT, KEY, PAGE = 'tls/wildcard.crt', 'tls/wildcard.key', 'html/404.html'
-LABEL_RE = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
-# Extra nginx directives of one vhost: one per line, ending with ';', no block, no include.
-EXTRA_RE = re.compile(r'^[a-z_]+(?: [^;{}#\n]+)?;$')
+LABEL_RE = re.compile(r'[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?')
+# Extra nginx directives of one vhost: one per line, ending with ';', no block.
+EXTRA_RE = re.compile(r'[a-z_]+(?: [^;{}#\n]+)?;')
+# The directives opt_vhost_extra may use: they act on the requests and responses of the vhost's
+# location only. Anything else is refused, above all what reads or writes a file of the edge
+# (include, root, alias, access_log, error_log, ssl_certificate*, auth_basic_user_file, *_temp_path,
+# load_module, the lua, perl and js directives...) or sends the requests elsewhere (proxy_pass).
+EXTRA_DIRECTIVES = frozenset((
+    'add_header', 'add_trailer', 'allow', 'deny', 'charset', 'chunked_transfer_encoding',
+    'client_body_buffer_size', 'client_body_timeout', 'client_max_body_size', 'etag', 'expires',
+    'gzip', 'gzip_comp_level', 'gzip_min_length', 'gzip_proxied', 'gzip_types', 'gzip_vary',
+    'if_modified_since', 'keepalive_timeout', 'limit_rate', 'limit_rate_after', 'max_ranges',
+    'proxy_buffer_size', 'proxy_buffering', 'proxy_buffers', 'proxy_busy_buffers_size',
+    'proxy_connect_timeout', 'proxy_cookie_domain', 'proxy_cookie_flags', 'proxy_cookie_path',
+    'proxy_hide_header', 'proxy_http_version', 'proxy_ignore_headers', 'proxy_intercept_errors',
+    'proxy_max_temp_file_size', 'proxy_next_upstream', 'proxy_next_upstream_timeout',
+    'proxy_next_upstream_tries', 'proxy_pass_header', 'proxy_read_timeout', 'proxy_redirect',
+    'proxy_request_buffering', 'proxy_send_timeout', 'proxy_set_header', 'send_timeout', 'server_tokens',
+))
 CAPS = ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID']
 
 VHOST = """\
@@ -69,10 +85,7 @@ def validate(domain, clients, cert, key, lang='en'):
     errors = []
     if not valid_domain(domain):
         errors.append(msg('proxy_domain_invalid', lang, domain=domain))
-    if '-----BEGIN CERTIFICATE-----' not in (cert or ''):
-        errors.append(msg('proxy_cert_invalid', lang))
-    if 'PRIVATE KEY-----' not in (key or ''):
-        errors.append(msg('proxy_key_invalid', lang))
+    errors.extend(tls_errors(cert or '', key or '', lang))
     owners = {}
     for client in clients:
         name, sub = client.get('name'), client.get('subdomain')
@@ -87,9 +100,33 @@ def validate(domain, clients, cert, key, lang='en'):
             owners[sub] = name
         if _ipplan.parse_ipv4(client.get('ip')) is None:
             errors.append(msg('fw_ip_invalid', lang, client=name, ip=client.get('ip')))
-        bad = [line for line in client.get('extra') or [] if not EXTRA_RE.fullmatch(line)]
-        if bad:
-            errors.append(msg('proxy_extra_invalid', lang, client=name, lines=' | '.join(bad)))
+        errors.extend(extra_errors(name, client.get('extra') or [], lang))
+    return errors
+
+
+def extra_errors(name, extra, lang='en'):
+    """Problems of a client's opt_vhost_extra: a list of simple directives, each one allowed."""
+    if not isinstance(extra, list) or not all(isinstance(line, str) for line in extra):
+        return [msg('proxy_extra_not_list', lang, client=name)]
+    errors = []
+    bad = [line for line in extra if not EXTRA_RE.fullmatch(line)]
+    if bad:
+        errors.append(msg('proxy_extra_invalid', lang, client=name, lines=' | '.join(bad)))
+    refused = sorted(set(line.split(' ', 1)[0].rstrip(';') for line in extra if EXTRA_RE.fullmatch(line))
+                     - EXTRA_DIRECTIVES)
+    if refused:
+        errors.append(msg('proxy_extra_refused', lang, client=name, directives=', '.join(refused),
+                          allowed=', '.join(sorted(EXTRA_DIRECTIVES))))
+    return errors
+
+
+def tls_errors(cert, key, lang='en'):
+    """The wildcard certificate and its key must be PEM (the edge proxy serves them)."""
+    errors = []
+    if not isinstance(cert, str) or '-----BEGIN CERTIFICATE-----' not in cert:
+        errors.append(msg('proxy_cert_invalid', lang))
+    if not isinstance(key, str) or 'PRIVATE KEY-----' not in key:
+        errors.append(msg('proxy_key_invalid', lang))
     return errors
 
 

@@ -295,7 +295,7 @@ def main():
         errors += _clientapply.unmanaged_name_clashes(state, specs, lang)
         errors += _clientapply.interface_errors(client, specs, lang)
         if errors:
-            module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+            module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
                              errors=errors, changed=False)
 
         plan = _clientplan.plan_clients(specs, state['containers'], only)
@@ -305,7 +305,7 @@ def main():
                    for volume in _clientplan.named_volumes(item['spec'], params['volume_prefix'])
                    if volume not in state['volumes']]
         if missing and not module.check_mode:
-            module.fail_json(msg=msg('plan_refused', lang, count=len(missing), errors='; '.join(missing)),
+            module.fail_json(msg=msg('step_refused', lang, count=len(missing), errors='; '.join(missing)),
                              errors=missing, changed=False)
         for text in missing:  # check mode: coaxis.opt.opt_volume would create it first
             module.warn(text)

@@ -263,7 +263,7 @@ def build_module():
 
 
 def fail(module, errors, lang):
-    module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)), errors=errors,
+    module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)), errors=errors,
                      changed=False)
 
 

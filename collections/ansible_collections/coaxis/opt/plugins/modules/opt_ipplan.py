@@ -201,7 +201,7 @@ def main():
                                       only=params['only'])
         errors = plan['errors']
     if errors:
-        module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+        module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
                          errors=errors, changed=False)
 
     # Only the clients this run converges get their address now; the others' are provisional.

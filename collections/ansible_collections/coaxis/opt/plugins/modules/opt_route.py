@@ -259,7 +259,7 @@ def main():
         errors.append(msg('route_no_systemd', lang, path=SYSTEMD_RUNNING))
     result = dict(changed=False, routes=[], unit=path, commands=[], unit_steps=[], undeclared=[])
     if errors:
-        module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+        module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
                          errors=errors, **result)
 
     host = Host(module, lang)
@@ -274,7 +274,7 @@ def main():
     result['routes'] = plan['results']
     result['undeclared'] = _routeplan.undeclared(routes, managed)
     if errors:
-        module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
+        module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
                          errors=errors, **result)
 
     after = _routeplan.render_unit(plan['unit_routes'], host.ip, unit) if path else None

@@ -356,8 +356,12 @@ def build_module():
 
 
 def refuse(module, errors, lang, changed=False, **result):
-    module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
-                     errors=errors, changed=changed, **result)
+    if changed:  # a step failed after others changed volumes: say which ones
+        text = msg('step_failed_after_changes', lang, count=len(errors), errors='; '.join(errors),
+                   changes='; '.join(result.get('actions') or []))
+    else:
+        text = msg('step_refused', lang, count=len(errors), errors='; '.join(errors))
+    module.fail_json(msg=text, errors=errors, changed=changed, **result)
 
 
 def main():

@@ -87,10 +87,12 @@ def test_conflict_is_refused_before_any_change(host, capsys):
     host.table.append({'dst': '10.128.0.0/16', 'gateway': '10.129.0.5', 'dev': 'eth0'})
     result = run(capsys, routes=[ROUTE, {'dest': '10.140.0.1/16', 'via': '10.129.0.1'}])
     assert result['failed'] and host.changes == [] and not host.unit.exists()
-    assert result['msg'] == ('1 problem(s), nothing was changed: route 10.140.0.1/16: host bits are set; '
+    assert result['msg'] == ('1 problem(s), this step changed nothing (the steps before it in the run may have): '
+                             'route 10.140.0.1/16: host bits are set; '
                              'did you mean 10.140.0.0/16?')
     result = run(capsys, routes=[ROUTE], lang='fr')
-    assert result['msg'] == ("1 problème(s), rien n'a été modifié : route 10.128.0.0/16 via 10.129.0.1 : l'hôte a "
+    assert result['msg'] == ("1 problème(s), cette étape n'a rien modifié (les étapes d'avant dans l'exécution ont "
+                             "pu le faire) : route 10.128.0.0/16 via 10.129.0.1 : l'hôte a "
                              "déjà la route 10.128.0.0/16 via 10.129.0.5 dev eth0 ; elle n'est jamais écrasée : "
                              "supprimez-la à la main ou corrigez l'inventaire")
     assert host.changes == []

@@ -109,7 +109,8 @@ def test_refused_without_migrate_and_nothing_changed(monkeypatch, capsys):
     api = FakeApi(['opt-acme-config', 'opt-acme-logs'], ON_DEFAULTS)
     result = run(monkeypatch, capsys, api, clients=[ACME], helper_image='coaxis/docker-opt:lab', lang='fr')
     assert result['failed'] is True and result['changed'] is False
-    assert result['msg'].startswith("1 problème(s), rien n'a été modifié : acme : le volume logs opt-acme-logs-2")
+    assert result['msg'].startswith("1 problème(s), cette étape n'a rien modifié (les étapes d'avant dans "
+                                    "l'exécution ont pu le faire) : acme : le volume logs opt-acme-logs-2")
     assert api.changes == []
 
 
