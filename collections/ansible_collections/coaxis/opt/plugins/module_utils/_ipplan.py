@@ -204,6 +204,10 @@ def validate_clients(network, clients, engine_used=None, lang='en', reserved=Non
             reported_duplicates.add(name)
             errors.append(msg('client_duplicate', lang, client=shown, count=counts[name]))
 
+        interface = client.get('interface')
+        if interface is not None and not valid_ifname(interface):
+            errors.append(msg('interface_invalid', lang, client=shown, interface=interface))
+
         ip_text = client.get('ip')
         if ip_text in (None, ''):
             if not allow_missing:
@@ -235,9 +239,6 @@ def validate_clients(network, clients, engine_used=None, lang='en', reserved=Non
         if ip_text in engine_used:
             errors.append(msg('ip_used_on_engine', lang, client=shown, ip=ip_text, container=engine_used[ip_text]))
 
-        interface = client.get('interface')
-        if interface is not None and not valid_ifname(interface):
-            errors.append(msg('interface_invalid', lang, client=shown, interface=interface))
     return errors
 
 

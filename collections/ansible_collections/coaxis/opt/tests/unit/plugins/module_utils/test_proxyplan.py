@@ -62,3 +62,42 @@ def test_parse_check():
     out = 'ok acme\nfail globex nginx: [emerg] "proxy_buffer_size" directive invalid value\nnoise\n'
     assert _proxyplan.parse_check(out) == {
         'acme': None, 'globex': 'nginx: [emerg] "proxy_buffer_size" directive invalid value'}
+
+
+# --- opt_vhost_extra: allowed directives only -------------------------------------------------
+
+@pytest.mark.parametrize('line', [
+    'include /etc/passwd;', 'root /;', 'alias /etc/;', 'access_log /etc/opt-edge/tls/wildcard.key;',
+    'error_log /tmp/x debug;', 'ssl_certificate /etc/shadow;', 'ssl_certificate_key /etc/shadow;',
+    'ssl_trusted_certificate /x;', 'auth_basic_user_file /etc/passwd;', 'client_body_temp_path /tmp;',
+    'proxy_temp_path /tmp;', 'load_module modules/x.so;', 'content_by_lua_block x;', 'access_by_lua_file /x.lua;',
+    'perl_modules /x;', 'perl Module::handler;', 'js_import /x.js;', 'proxy_pass http://10.129.0.20:8000;',
+    'proxy_store on;', 'proxy_cache_path /tmp keys_zone=x:1m;', 'set $x y;', 'error_page 404 /x.html;',
+    'try_files $uri /x;', 'mirror /x;', 'resolver 8.8.8.8;',
+])
+def test_directives_that_touch_files_or_send_elsewhere_are_refused(line):
+    directive = line.split(' ', 1)[0].rstrip(';')
+    errors = _proxyplan.extra_errors('acme', ['client_max_body_size 20m;', line])
+    assert errors == [
+        'acme: opt_vhost_extra: %s not allowed; only directives that act on the requests and responses of the '
+        'vhost, never on a file, are: %s' % (directive, ', '.join(sorted(_proxyplan.EXTRA_DIRECTIVES)))]
+
+
+@pytest.mark.parametrize('line', [
+    'client_max_body_size 20m;', 'add_header X-Frame-Options DENY;', 'proxy_read_timeout 120s;',
+    'proxy_buffer_size nonsense;',  # allowed here, nginx's own check refuses the value
+    'allow 10.0.0.0/8;', 'deny all;', 'gzip on;',
+])
+def test_allowed_directives_pass(line):
+    assert _proxyplan.extra_errors('acme', [line]) == []
+
+
+@pytest.mark.parametrize('extra', ['client_max_body_size 1m;', [1], {'a': 'b'}])
+def test_extra_is_a_list_of_strings(extra):
+    assert _proxyplan.extra_errors('acme', extra) == [
+        'acme: opt_vhost_extra must be a list of nginx directives, one per item']
+
+
+def test_the_module_validation_refuses_them_too():
+    errors = _proxyplan.validate('coaxis.com', [dict(ACME, extra=['root /;'])], CERT, KEY)
+    assert errors and 'root not allowed' in errors[0]
