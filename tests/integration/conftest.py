@@ -213,3 +213,70 @@ def engine_snapshot(engine):
     networks = sorted((n.name, n.id, json.dumps(n.attrs["IPAM"], sort_keys=True)) for n in engine.networks.list())
     volumes = sorted(v.name for v in engine.volumes.list())
     return containers, networks, volumes, firewall_rules()
+
+
+# --- the engine before and after a refused run -------------------------------------------------
+
+IPTABLES_COUNTERS = re.compile(r" \[\d+:\d+\]$", re.M)
+SNAPSHOT_PARTS = ("containers", "networks", "volumes", "firewall", "config files")
+
+
+def ruleset():
+    """Every table of the lab namespace's iptables (iptables-save), packet counters left out."""
+    out = subprocess.run(["iptables-save"], capture_output=True, text=True, check=True, timeout=30).stdout
+    return IPTABLES_COUNTERS.sub("", "\n".join(line for line in out.splitlines() if not line.startswith("#")))
+
+
+def config_files(engine, image="coaxis/docker-opt:lab"):
+    """{config volume: its files (path, mode, owner, sha256)} of every config volume the product made,
+    read by one short-lived container that mounts them read-only."""
+    names = sorted(v.name for v in engine.volumes.list(filters={"label": MANAGED})
+                   if v.attrs.get("Labels", {}).get("coaxis.opt.volume") == "config")
+    if not names:
+        return {}
+    # One line per regular file: path, mode, owner, sha256.
+    script = "; ".join(f"echo '== {n}'; (cd /v/{n} && find . -type f | sort | while read -r p; do "
+                       f"echo \"$(stat -c '%n %a %u:%g' \"$p\") $(sha256sum \"$p\" | cut -d' ' -f1)\"; done)"
+                       for n in names)
+    out = engine.containers.run(image, ["sh", "-c", script], entrypoint=[], user="0", network_mode="none",
+                                remove=True, volumes={n: {"bind": f"/v/{n}", "mode": "ro"} for n in names})
+    files, current = {}, None
+    for line in out.decode().splitlines():
+        if line.startswith("== "):
+            current = files.setdefault(line[3:], [])
+        elif current is not None:
+            current.append(line)
+    return files
+
+
+def engine_state(engine):
+    """Everything a refused run must leave as it was: containers (id, state, addresses), networks,
+    volumes, the firewall (iptables-save of the namespace) and the files of the config volumes."""
+    containers = sorted((c.name, c.id, c.status, json.dumps(c.attrs["NetworkSettings"]["Networks"], sort_keys=True))
+                        for c in engine.containers.list(all=True))
+    networks = sorted((n.name, n.id, json.dumps(n.attrs["IPAM"], sort_keys=True)) for n in engine.networks.list())
+    volumes = sorted((v.name, json.dumps(v.attrs.get("Labels"), sort_keys=True)) for v in engine.volumes.list())
+    return dict(zip(SNAPSHOT_PARTS, (containers, networks, volumes, ruleset(), config_files(engine))))
+
+
+class EngineSnapshot:
+    """engine_state() taken now; unchanged() asserts the engine is still so, part by part."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.before = engine_state(engine)
+
+    def differences(self):
+        after = engine_state(self.engine)
+        return [part for part in SNAPSHOT_PARTS if after[part] != self.before[part]]
+
+    def assert_unchanged(self):
+        after = engine_state(self.engine)
+        for part in SNAPSHOT_PARTS:
+            assert after[part] == self.before[part], f"the run changed the engine's {part}"
+
+
+@pytest.fixture
+def snapshot(engine):
+    """snapshot() takes the engine's state; .assert_unchanged() after a run that must change nothing."""
+    return lambda: EngineSnapshot(engine)

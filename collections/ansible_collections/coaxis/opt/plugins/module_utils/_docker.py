@@ -106,7 +106,7 @@ def url_errors(url, tls=None, insecure=None, lang='en'):
     if insecure is not None and not isinstance(insecure, bool):
         errors.append(msg('docker_insecure_invalid', lang, value=insecure))
         insecure = False
-    if tls not in (None, '', {}):
+    if tls not in (None, '') and not (isinstance(tls, dict) and not any(tls.values())):  # {} or all unset: none
         unknown = sorted(set(tls) - set(TLS_FIELDS)) if isinstance(tls, dict) else None
         if (not isinstance(tls, dict) or unknown or not tls.get('ca_cert')
                 or bool(tls.get('client_cert')) != bool(tls.get('client_key'))):

@@ -28,6 +28,7 @@ INSECURE = ('opt_docker_url tcp://10.129.0.5:2375: the Docker API without TLS gi
     ('tcp://10.129.0.5:2376', TLS, False),
     ('tcp://10.129.0.5:2376', {'ca_cert': '/ca.pem'}, False),
     ('tcp://10.129.0.5:2375', None, True),
+    ('unix:///var/run/docker.sock', {'ca_cert': None, 'client_cert': None, 'client_key': None}, False),
     ('http://10.129.0.5:2375', None, True),
 ])
 def test_accepted(url, tls, insecure):
@@ -88,6 +89,13 @@ def test_a_module_refuses_tcp_without_tls_before_connecting(capsys, monkeypatch)
     result, made = run_module(capsys, monkeypatch, docker_host='tcp://10.129.0.5:2375')
     assert result['failed'] is True and result['changed'] is False
     assert result['msg'] == INSECURE and made == []
+
+
+def test_a_module_with_the_playbooks_defaults_connects(capsys, monkeypatch):
+    # module_defaults give docker_tls: {} (every field unset) and docker_insecure: false.
+    _result, made = run_module(capsys, monkeypatch, docker_host='unix:///run/x.sock', docker_tls={},
+                               docker_insecure=False)
+    assert made and made[0]['tls'] is False
 
 
 def test_a_module_takes_the_explicit_opt_in(capsys, monkeypatch):
