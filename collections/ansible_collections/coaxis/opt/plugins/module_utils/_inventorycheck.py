@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _proxyplan, _render, _siteschema, _volplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _ipplan, _proxyplan, _render, _siteschema, _volplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 # Site fields that opt_config's argument spec converts (its SITE_OPTIONS): the integers and the flag.
@@ -28,7 +28,8 @@ VOLUME_VARIABLES = {'config': 'opt_config_volume', 'logs': 'opt_logs_volume'}
 
 
 def clients(groups):
-    return list(groups.get('opt_clients') or [])
+    """The clients whose fields are checked here; an invalid name is the address plan's message."""
+    return [name for name in groups.get('opt_clients') or [] if _ipplan.valid_client_name(name)]
 
 
 def docker_hosts(groups):

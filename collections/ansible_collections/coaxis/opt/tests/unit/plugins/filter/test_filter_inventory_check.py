@@ -150,3 +150,13 @@ def test_fast_enough_for_a_fleet():
     start = time.monotonic()
     assert inventory_errors(groups, hostvars)[0] == []
     assert time.monotonic() - start < 2.0
+
+
+def test_an_invalid_client_name_is_said_once():
+    groups, hostvars = inventory()
+    groups['opt_clients'].append('bad_name')
+    hostvars['bad_name'] = {'opt_docker_host': 'dh', 'opt_ip': '10.128.0.20'}
+    found = opt_inventory_errors(groups, hostvars)
+    # the address plan's message (and the subdomain's, the name by default), not one per field family
+    assert len(found) == 2, found
+    assert found[0].startswith('dh: bad_name: invalid client name') and found[1].startswith('bad_name: subdomain')
