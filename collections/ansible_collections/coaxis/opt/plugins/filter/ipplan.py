@@ -140,6 +140,7 @@ INVENTORY_CHECKS = (
     _inventorycheck.volume_errors,            # opt_config_volume, opt_logs_volume, opt_volume_migrate
     _inventorycheck.vhost_extra_errors,       # opt_vhost_extra
     _inventorycheck.docker_host_errors,       # opt_docker_url/_tls/_insecure, opt_admin_url, opt_domain, TLS
+    _inventorycheck.route_errors,             # opt_docker_host_address (the Coaxis hosts' routes)
 )
 
 

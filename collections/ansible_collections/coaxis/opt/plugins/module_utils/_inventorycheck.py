@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _ipplan, _proxyplan, _render, _siteschema, _volplan
+from ansible_collections.coaxis.opt.plugins.module_utils import (_docker, _ipplan, _proxyplan, _render, _routeplan,
+                                                                  _siteschema, _volplan)
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 # Site fields that opt_config's argument spec converts (its SITE_OPTIONS): the integers and the flag.
 SITE_INT_FIELDS = tuple(_siteschema.SITE_INTS)
 SITE_BOOL_FIELDS = ('compression',)
+# opt_route's unit (its default, what routes.yml and site.yml use).
+ROUTES_UNIT = 'coaxis-opt-routes'
 # opt_volume's volume roles and the inventory variable of each.
 VOLUME_VARIABLES = {'config': 'opt_config_volume', 'logs': 'opt_logs_volume'}
 
@@ -137,5 +140,21 @@ def docker_host_errors(groups, hostvars, lang='en'):
                 problems.append(msg('proxy_domain_invalid', lang, domain=domain))
             problems.extend(_proxyplan.tls_errors(plain(host_vars.get('opt_tls_cert')),
                                                   plain(host_vars.get('opt_tls_key')), lang))
+        errors.extend('%s: %s' % (host, problem) for problem in problems)
+    return errors
+
+
+def route_errors(groups, hostvars, lang='en'):
+    """The route every Coaxis host gets to each Docker host's client subnet (opt_route's rules):
+    opt_docker_host_address must be an IPv4 address outside that subnet. site.yml converges the
+    routes last: a bad address found there would come after every Docker host changed."""
+    errors = []
+    for host in docker_hosts(groups):
+        host_vars = hostvars[host]
+        address = plain(host_vars.get('opt_docker_host_address'))
+        subnet = (host_vars.get('opt_network') or {}).get('subnet')
+        if address in (None, '') or _ipplan.parse_ipv4_network(subnet) is None:
+            continue  # no route to check, or a subnet the address plan already refuses
+        problems = _routeplan.validate_routes([{'dest': subnet, 'via': str(address)}], ROUTES_UNIT, lang)[1]
         errors.extend('%s: %s' % (host, problem) for problem in problems)
     return errors

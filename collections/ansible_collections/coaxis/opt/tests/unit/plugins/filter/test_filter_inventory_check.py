@@ -108,6 +108,8 @@ def test_what_a_module_converts_is_converted_first():
     ({'opt_admin_url': 'http://admin.example.com/\n'}, 'dh: opt_admin_url'),
     ({'opt_domain': 'nodots'}, "dh: opt_domain 'nodots'"),
     ({'opt_domain': 'coaxis.test', 'opt_tls_cert': 'x', 'opt_tls_key': 'y'}, 'dh: the wildcard certificate'),
+    ({'opt_docker_host_address': '10.129.0.300'}, 'dh: route 10.128.0.0/16: gateway 10.129.0.300 is not a valid IPv4 address'),
+    ({'opt_docker_host_address': '10.128.0.1'}, 'dh: route 10.128.0.0/16: gateway 10.128.0.1 is inside the destination itself'),
 ])
 def test_docker_host_variables_are_checked(variables, expected):
     groups, hostvars = inventory()
@@ -122,6 +124,7 @@ def test_docker_host_variables_are_checked(variables, expected):
                                                                  'client_cert': '/c.pem', 'client_key': '/k.pem'}},
     {'opt_docker_url': 'ssh://coaxis@dh1'},
     {'opt_docker_url': 'https://dh1:2376'},
+    {'opt_docker_host_address': '10.129.0.1'},
 ])
 def test_an_engine_url_with_tls_or_the_explicit_opt_in_passes(variables):
     groups, hostvars = inventory()
