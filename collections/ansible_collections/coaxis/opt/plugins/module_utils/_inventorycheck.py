@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
 
-from ansible_collections.coaxis.opt.plugins.module_utils import (_docker, _ipplan, _proxyplan, _render, _routeplan,
-                                                                  _siteschema, _volplan)
+from ansible_collections.coaxis.opt.plugins.module_utils import (
+    _docker, _ipplan, _proxyplan, _render, _routeplan, _siteschema, _volplan)
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 # Site fields that opt_config's argument spec converts (its SITE_OPTIONS): the integers and the flag.

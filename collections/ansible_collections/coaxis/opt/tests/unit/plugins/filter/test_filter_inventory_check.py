@@ -68,7 +68,8 @@ def test_a_valid_inventory_passes():
     ({'opt_sites': site(port=0)}, 'nova: site lyon: port 0 is out of range 1..65535'),
     ({'opt_sites': printer(listen_port=80)}, 'nova: site lyon: printer accueil: listen_port 80 is out of range 1024..65535'),
     ({'opt_sites': printer(listen_port=70000)}, 'nova: site lyon: printer accueil: listen_port 70000 is out of range'),
-    ({'opt_sites': site() + [dict(copy.deepcopy(SITE), name='paris')]}, 'nova: listen_port 9101 is used by site lyon printer accueil and by site paris printer accueil'),
+    ({'opt_sites': site() + [dict(copy.deepcopy(SITE), name='paris')]},
+     'nova: listen_port 9101 is used by site lyon printer accueil and by site paris printer accueil'),
     ({'opt_sites': site(upload_kbps=-5)}, 'nova: site lyon: upload_kbps -5 is out of range: 1 to 100000 KiB/s'),
     ({'opt_sites': site(host_key='ssh-ed25519 not-base64')}, "nova: site lyon: host_key is not '<type> <base64>'"),
     # limits at the contract's bound
