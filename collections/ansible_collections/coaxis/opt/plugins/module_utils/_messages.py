@@ -1115,6 +1115,21 @@ MESSAGES = {
         'en': 'vault id {vault_id} is not among the secrets of this run ({known})',
         'fr': "l'identifiant de coffre {vault_id} ne fait pas partie des secrets de cette exécution ({known})",
     },
+    'vault_id_required': {
+        'en': 'this run has {count} vault secrets ({known}): name the one that vaults the new value with '
+              '-e opt_vault_encrypt_id=<id>',
+        'fr': "cette exécution a {count} secrets de coffre ({known}) : nommez celui qui chiffre la nouvelle "
+              "valeur avec -e opt_vault_encrypt_id=<id>",
+    },
+    'vault_lab_secret_refused': {
+        'en': "vault secret {vault_id} is the lab's public password and the inventory in use ({inventory}) is "
+              "not the lab: anyone could decrypt a value vaulted with it. Give the run your own secret "
+              "(--vault-id prod@prompt) and, when it has several, -e opt_vault_encrypt_id=prod",
+        'fr': "le secret de coffre {vault_id} est le mot de passe public du labo et l'inventaire utilisé "
+              "({inventory}) n'est pas le labo : n'importe qui déchiffrerait une valeur chiffrée avec lui. "
+              "Donnez à l'exécution votre propre secret (--vault-id prod@prompt) et, s'il y en a plusieurs, "
+              "-e opt_vault_encrypt_id=prod",
+    },
     'vault_src_unreadable': {
         'en': 'cannot read {path} on the controller: {error}',
         'fr': 'impossible de lire {path} sur le contrôleur : {error}',
