@@ -965,6 +965,19 @@ MESSAGES = {
         'en': 'opt_admin_url {url!r}: expected http(s)://<host>[:<port>][/<path>] (letters, digits, . - _ ~ / only)',
         'fr': 'opt_admin_url {url!r} : http(s)://<hôte>[:<port>][/<chemin>] attendu (lettres, chiffres, . - _ ~ / uniquement)',
     },
+    'admin_secret_missing': {
+        'en': 'the admin interface {url} needs opt_admin_signing_secret: each client signs its X-OPT-Client with it '
+              '(vault one random value of 32 characters or more, the same the admin interface checks with)',
+        'fr': "l'interface d'administration {url} a besoin de opt_admin_signing_secret : chaque client signe son "
+              "X-OPT-Client avec (chiffrez une valeur aléatoire d'au moins 32 caractères, celle avec laquelle "
+              "l'interface d'administration vérifie)",
+    },
+    'admin_secret_short': {
+        'en': 'opt_admin_signing_secret is shorter than {minimum} characters: the client signatures are only as '
+              'strong as it (vault a longer random value)',
+        'fr': 'opt_admin_signing_secret fait moins de {minimum} caractères : les signatures des clients ne sont '
+              'pas plus solides que lui (chiffrez une valeur aléatoire plus longue)',
+    },
     'fw_admin_not_address': {
         'en': 'the admin interface {host} is a name: the firewall needs its address; set opt_admin_address (e.g. 192.168.2.20)',
         'fr': "l'interface d'administration {host} est un nom : le pare-feu a besoin de son adresse ; "
