@@ -78,7 +78,7 @@ SITE_HOST_KEYS = ROOT / "lab" / "site-host-keys.vault.yml"
 VAULT_PASSWORD = ROOT / "inventories" / "lab" / "vault-password.txt"
 # The secret the clients sign X-OPT-Client with (vaulted in the lab inventory), and the verifier
 # the collection ships: the admin stand-in checks the signature with both.
-DOCKER_HOSTS_VARS = ROOT / "inventories" / "lab" / "group_vars" / "docker_hosts.yml"
+DOCKER_HOST_VAULT = ROOT / "inventories" / "lab" / "host_vars" / "lab-docker-host" / "vault.yml"
 CLIENTSIG = ROOT / "collections" / "ansible_collections" / "coaxis" / "opt" / "plugins" / "module_utils" / "_clientsig.py"
 CLIENTSIG_MOUNT = "/usr/local/lib/coaxis-opt/_clientsig.py"
 # Public keys of the lab clients (their private keys are vaulted in the inventory).
@@ -101,7 +101,7 @@ def site_host_keys():
 def admin_signing_secret():
     """The lab inventory's opt_admin_signing_secret, decrypted with the lab's vault password."""
     from ansible.parsing.vault import VaultLib, VaultSecret
-    block = yaml.safe_load(DOCKER_HOSTS_VARS.read_text().replace("!vault |", "|"))["vault_opt_admin_signing_secret"]
+    block = yaml.safe_load(DOCKER_HOST_VAULT.read_text().replace("!vault |", "|"))["vault_opt_admin_signing_secret"]
     return VaultLib([("lab", VaultSecret(VAULT_PASSWORD.read_bytes().strip()))]).decrypt(block).decode()
 
 

@@ -18,7 +18,7 @@ from conftest import LAB_INVENTORY, ensure_deployed, lab_address, vaulted_value
 ADMIN = "10.129.0.20"
 EDGE = "10.129.0.1"  # the Docker host's address on the Coaxis LAN (the edge proxy listens there)
 CA = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab")) / "tls" / "wildcard.crt"
-SECRET = vaulted_value(LAB_INVENTORY / "group_vars" / "docker_hosts.yml", "vault_opt_admin_signing_secret")
+SECRET = vaulted_value(LAB_INVENTORY / "host_vars" / "lab-docker-host" / "vault.yml", "vault_opt_admin_signing_secret")
 
 # Run on the lab's Coaxis host: an HTTPS request to <client>.coaxis.test through the edge (the
 # certificate checked against the lab's CA), with the headers given; prints status and body.

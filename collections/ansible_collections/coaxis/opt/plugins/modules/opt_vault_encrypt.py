@@ -22,7 +22,7 @@ description:
   - It refuses the lab's vault password outside the lab. A secret is the lab's when its vault id is
     V(lab), or when its password is the one in C(inventories/lab/vault-password.txt) beside the
     playbook directory or C(ansible.cfg). It is accepted only when an inventory in use carries that
-    same password in its own directory, as C(vault-password.txt): the lab inventory and its copies.
+    same password in its own directory, as C(vault-password.txt) (the lab inventory and its copies).
 attributes:
   check_mode:
     support: full
