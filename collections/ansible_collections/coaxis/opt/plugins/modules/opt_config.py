@@ -302,7 +302,7 @@ def main():
             jobs.append({'client': entry['name'], 'volume': volume,
                          'container': '%s%s' % (params['container_prefix'], entry['name']),
                          'files': _render.render_client(dict(entry, admin_url=params['admin_url'],
-                                                                   admin_secret=params['admin_secret']))})
+                                                             admin_secret=params['admin_secret']))})
 
     client = _docker.docker_client(module)
     try:

@@ -22,17 +22,17 @@ def test_several_secrets_need_an_explicit_id_named_in_the_message():
     assert error == ('this run has 2 vault secrets (default, lab): name the one that vaults the new value with '
                      '-e opt_vault_encrypt_id=<id>')
     assert choose_secret([('lab', LAB), ('prod', PROD)], 'prod', [LAB], [], ['/srv/prod']) == (1, None)
-    _, error = choose_secret([('lab', LAB), ('prod', PROD)], None, [LAB], [], ['/srv/prod'], lang='fr')
+    dummy, error = choose_secret([('lab', LAB), ('prod', PROD)], None, [LAB], [], ['/srv/prod'], lang='fr')
     assert error.startswith('cette exécution a 2 secrets de coffre (lab, prod)')
 
 
 def test_an_unknown_id_is_refused():
-    _, error = choose_secret([('prod', PROD)], 'other', [LAB], [], ['/srv/prod'])
+    dummy, error = choose_secret([('prod', PROD)], 'other', [LAB], [], ['/srv/prod'])
     assert error == 'vault id other is not among the secrets of this run (prod)'
 
 
 def test_no_secret():
-    _, error = choose_secret([], None, [LAB], [], ['/srv/prod'])
+    dummy, error = choose_secret([], None, [LAB], [], ['/srv/prod'])
     assert error.startswith('no vault secret in this run')
 
 
