@@ -127,3 +127,20 @@ def test_the_signature_is_in_no_diff_and_the_file_is_private(clients, tmp_path):
         not in run.out
     mode = clients.containers.get("opt-acme").exec_run(["stat", "-c", "%a %u", "/etc/mast/nginx.conf"]).output
     assert mode.decode().split() == ["600", "10001"]
+
+
+def test_an_admin_interface_without_a_signing_secret_is_refused_before_any_change(clients, tmp_path):
+    """An existing install that sets opt_admin_url and no opt_admin_signing_secret: the run stops with
+    a message naming the variable, and the clients keep their configuration."""
+    from conftest import Inventory, engine_snapshot
+    inventory = Inventory(tmp_path / "inventory")
+    inventory.set_vars("group_vars", "docker_hosts", opt_admin_signing_secret=None)
+    before = engine_snapshot(clients)
+    conf = clients.containers.get("opt-acme").exec_run(["cat", "/etc/mast/nginx.conf"]).output
+    run = inventory.playbook("add_client.yml", "-e", "client=acme")
+    assert run.rc != 0, run
+    assert "the admin interface http://10.129.0.20:8000 needs opt_admin_signing_secret" in run.out, run
+    assert engine_snapshot(clients) == before
+    assert clients.containers.get("opt-acme").exec_run(["cat", "/etc/mast/nginx.conf"]).output == conf
+    short = inventory.playbook("add_client.yml", "-e", "client=acme", "-e", "opt_admin_signing_secret=k9Zq")
+    assert short.rc != 0 and "opt_admin_signing_secret is shorter than 32 characters" in short.out, short
