@@ -9,6 +9,8 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 BIN       := $(VENV)/bin
 LAB       := lab/engine.sh
+# Inside the lab: its DOCKER_HOST, and the lab's vault password as the vault id "lab"
+# (ansible.cfg names none, so production and AWX never get it).
 LABX      := $(LAB) exec --
 COLL      := collections/ansible_collections/coaxis/opt
 DEB_PACKAGES := docker.io debootstrap iproute2 iptables openssh-client curl git util-linux \

@@ -114,6 +114,8 @@ def generate(clients, hosts, sites=1, printers=1, layout="round-robin",
         "opt_coaxis_lans": [COAXIS_LAN],
         # Nobody answers there: the clients' nginx and firewall only need the address.
         "opt_admin_url": f"http://{ipaddress.ip_network(COAXIS_LAN).network_address + 20}:8000",
+        # The clients sign X-OPT-Client with it (benchmark only, in clear like the key).
+        "opt_admin_signing_secret": "benchmark-only-signing-secret-not-a-secret",
     }
     if tls_dir is not None:
         # The lab's wildcard certificate: the edge proxy serves <client>.coaxis.test with it.

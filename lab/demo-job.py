@@ -63,10 +63,12 @@ def show_subdomain():
            f"https://{CLIENT}.{DOMAIN}/"]
     answer = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
     try:
-        client = json.loads(answer.stdout)["headers"].get("X-OPT-Client")
+        seen = json.loads(answer.stdout)
+        client, verified = seen["headers"].get("X-OPT-Client"), seen.get("verified_client")
     except (ValueError, KeyError):
-        client = None
-    print(f"admin interface: https://{CLIENT}.{DOMAIN}/ reached the admin stand-in with X-OPT-Client: {client}")
+        client = verified = None
+    print(f"admin interface: https://{CLIENT}.{DOMAIN}/ reached the admin stand-in with X-OPT-Client: {client}"
+          f" (signature {'verified' if verified == client and client else 'NOT verified'})")
     print("  try it: lab/engine.sh exec -- " + " ".join(cmd[:-1]).replace(" -sS --max-time 10", "") + f" {cmd[-1]}")
 
 

@@ -251,6 +251,9 @@ cmd_exec() {
   [ "${1:-}" = "--" ] && shift
   engine_answers || die "the lab engine is not running: make lab"
   export DOCKER_HOST="unix://$LAB_SOCK" LAB_NAME LAB_STATE LAB_SOCK LAB_RUN
+  # The lab inventory's public vault password, as the labelled vault id "lab", for the lab's runs
+  # only (ansible.cfg names none: production and AWX never get it by default).
+  export ANSIBLE_VAULT_IDENTITY_LIST=${ANSIBLE_VAULT_IDENTITY_LIST:-lab@$(dirname "$here")/inventories/lab/vault-password.txt}
   exec nsenter --net="$NSPATH" -- "$@"
 }
 

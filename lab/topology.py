@@ -76,6 +76,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # (inventories/lab/host_vars/*/main.yml); the lab-only vault password sits beside it.
 SITE_HOST_KEYS = ROOT / "lab" / "site-host-keys.vault.yml"
 VAULT_PASSWORD = ROOT / "inventories" / "lab" / "vault-password.txt"
+# The secret the clients sign X-OPT-Client with (vaulted in the lab inventory), and the verifier
+# the collection ships: the admin stand-in checks the signature with both.
+DOCKER_HOST_VAULT = ROOT / "inventories" / "lab" / "host_vars" / "lab-docker-host" / "vault.yml"
+CLIENTSIG = ROOT / "collections" / "ansible_collections" / "coaxis" / "opt" / "plugins" / "module_utils" / "_clientsig.py"
+CLIENTSIG_MOUNT = "/usr/local/lib/coaxis-opt/_clientsig.py"
 # Public keys of the lab clients (their private keys are vaulted in the inventory).
 CLIENT_PUBLIC_KEYS = ROOT / "lab" / "site-authorized-keys.pub"
 
@@ -88,9 +93,16 @@ def keygen(path, comment):
 
 def site_host_keys():
     vault = ROOT / ".venv" / "bin" / "ansible-vault"
-    text = subprocess.run([str(vault), "view", "--vault-password-file", str(VAULT_PASSWORD), str(SITE_HOST_KEYS)],
+    text = subprocess.run([str(vault), "view", "--vault-id", f"lab@{VAULT_PASSWORD}", str(SITE_HOST_KEYS)],
                           check=True, capture_output=True, text=True).stdout
     return yaml.safe_load(text)
+
+
+def admin_signing_secret():
+    """The lab inventory's opt_admin_signing_secret, decrypted with the lab's vault password."""
+    from ansible.parsing.vault import VaultLib, VaultSecret
+    block = yaml.safe_load(DOCKER_HOST_VAULT.read_text().replace("!vault |", "|"))["vault_opt_admin_signing_secret"]
+    return VaultLib([("lab", VaultSecret(VAULT_PASSWORD.read_bytes().strip()))]).decrypt(block).decode()
 
 
 def write_if_changed(path, text):
@@ -176,6 +188,9 @@ def node_spec(role, addresses, caps, keydir):
     """Everything the container is created with, besides its image: compared on every run."""
     spec = {"command": [role], "addresses": addresses, "caps": caps, "keydir": keydir,
             "entrypoint": None, "environment": None, "stop_signal": None, "tmpfs": None, "cgroup": None}
+    if role == "admin-echo":
+        spec.update(environment={"OPT_ADMIN_SIGNING_SECRET": admin_signing_secret(), "OPT_CLIENTSIG": CLIENTSIG_MOUNT},
+                    verifier=str(CLIENTSIG))
     if role in SYSTEMD_ROLES:
         spec.update(entrypoint=["/usr/local/bin/lab-node"], environment={"container": "docker"},
                     stop_signal="SIGRTMIN+3", tmpfs={"/run": "", "/run/lock": "", "/tmp": ""},
@@ -208,6 +223,8 @@ def ensure_node(client, name, role, addresses, caps, keydir, image_id, keys_chan
     networks = list(addresses)
     first = networks[0]
     mounts = [docker.types.Mount("/etc/lab-ssh", str(KEYS / keydir), type="bind", read_only=True)] if keydir else []
+    if spec.get("verifier"):
+        mounts.append(docker.types.Mount(CLIENTSIG_MOUNT, spec["verifier"], type="bind", read_only=True))
     if spec["cgroup"]:
         mounts.append(docker.types.Mount(SYSTEMD_CGROUP, spec["cgroup"], type="bind", read_only=False))
     log(f"container {name} ({role}{', systemd' if spec['cgroup'] else ''})")

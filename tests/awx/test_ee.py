@@ -89,3 +89,28 @@ def test_the_collection_declares_the_same_lists_for_any_ee():
     definition = yaml.safe_load(EE.read_text())
     for key, name in meta["dependencies"].items():
         assert (ROOT / definition["dependencies"][key]) == COLL / name
+
+
+# --- the lab's vault password stays in the lab -------------------------------------------------------
+def test_the_projects_configuration_gives_an_awx_job_no_vault_password():
+    """An AWX job reads the project's ansible.cfg: it names no vault password (the job's Vault
+    credential gives it its own), so a job never decrypts nor vaults with the lab's."""
+    import configparser
+    config = configparser.ConfigParser()
+    config.read(ROOT / "ansible.cfg")
+    vault_keys = {key for section in config.sections() for key in config[section]
+                  if key.startswith("vault_") and key != "vault_encrypt_identity"}
+    assert vault_keys == set(), vault_keys
+    assert "vault-password" not in "".join(line for line in (ROOT / "ansible.cfg").read_text().splitlines()
+                                          if not line.lstrip().startswith("#"))
+
+
+def test_the_execution_environment_carries_no_lab_password(context):
+    found = [p for p in context.rglob("*") if p.is_file() and
+             (p.name == "vault-password.txt" or b"vault-password" in p.read_bytes() and p.suffix != ".gz")]
+    assert found == [], found
+    tarball = next((context / "_build").glob("coaxis-opt-*.tar.gz"))
+    import tarfile
+    with tarfile.open(tarball) as archive:
+        names = archive.getnames()
+    assert not [n for n in names if n.endswith("vault-password.txt")], names

@@ -15,6 +15,7 @@ of awx/configure.yml calls), in the language AWX is configured in. A launch foll
 The job then runs through ansible_runner, as AWX's worker runs it: the project is this
 repository, the inventory and the artifacts live in the job's private data directory.
 """
+import contextlib
 import json
 import os
 import re
@@ -171,14 +172,37 @@ class Job:
         return self.stats["changed"].get(host, 0)
 
 
+# The environment variables by which the lab gives its runs the lab's vault password: an AWX
+# worker has none of them.
+LAB_VAULT_ENV = ("ANSIBLE_VAULT_IDENTITY_LIST", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY")
+
+
+@contextlib.contextmanager
+def without_lab_vault_env():
+    """ansible_runner copies os.environ into the job's: take the lab's vault settings out meanwhile."""
+    saved = {name: os.environ.pop(name) for name in LAB_VAULT_ENV if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
 def run_job(template, extra_vars, inventory, private_data_dir):
     """Run the job template's playbook as AWX's worker does: ansible_runner, the repository as
-    the project, the job's inventory and extra variables, the project's ansible.cfg."""
+    the project, the job's inventory and extra variables, the project's ansible.cfg, and the vault
+    password of the job's Vault credential (awx/vars/controller.yml, no vault id) answered at the
+    --ask-vault-pass prompt as AWX answers it: the project's configuration gives none."""
     private_data_dir = Path(private_data_dir)
     private_data_dir.mkdir(parents=True)
-    runner = ansible_runner.run(
-        private_data_dir=str(private_data_dir), project_dir=str(ROOT), playbook=template.playbook,
-        inventory=str(inventory), extravars=extra_vars, quiet=True,
-        envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-                 "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"})
+    password = (Path(inventory) / "vault-password.txt").read_text().strip()
+    with without_lab_vault_env():
+        runner = ansible_runner.run(
+            private_data_dir=str(private_data_dir), project_dir=str(ROOT), playbook=template.playbook,
+            inventory=str(inventory), extravars=extra_vars, quiet=True, cmdline="--ask-vault-pass",
+            passwords={r"Vault password:\s*?$": password},
+            envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+                     "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"})
+    # ansible_runner writes the prompt answers as the job's input env/passwords; AWX removes that
+    # input with the job's private data directory, and keeps the artifacts the tests then scan.
+    (private_data_dir / "env" / "passwords").unlink(missing_ok=True)
     return Job(template, extra_vars, runner, private_data_dir)

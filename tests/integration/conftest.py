@@ -32,6 +32,18 @@ def lab_address(ip):
     return ip
 
 
+def lab_environment(inventory=LAB_INVENTORY):
+    """The environment of a lab run: the lab inventory's (or its copy's) vault password as the
+    vault id "lab", as lab/engine.sh exec gives it (ansible.cfg names no vault password)."""
+    return {**os.environ, "ANSIBLE_VAULT_IDENTITY_LIST": f"lab@{Path(inventory) / 'vault-password.txt'}"}
+
+
+def production_environment():
+    """The environment of a run outside the lab: nothing of the lab's vault settings."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("ANSIBLE_VAULT_IDENTITY_LIST", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY")}
+
+
 class Run:
     def __init__(self, proc):
         self.rc = proc.returncode
@@ -84,7 +96,7 @@ class Inventory:
                str(ROOT / "playbooks" / name), *args]
         if lang:
             cmd += ["-e", f"opt_lang={lang}"]
-        env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1",
+        env = {**lab_environment(self.path), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1",
                "ANSIBLE_FORCE_COLOR": "0"}
         return cmd, env
 

@@ -1020,6 +1020,19 @@ MESSAGES = {
         'en': 'opt_admin_url {url!r}: expected http(s)://<host>[:<port>][/<path>] (letters, digits, . - _ ~ / only)',
         'fr': 'opt_admin_url {url!r} : http(s)://<hôte>[:<port>][/<chemin>] attendu (lettres, chiffres, . - _ ~ / uniquement)',
     },
+    'admin_secret_missing': {
+        'en': 'the admin interface {url} needs opt_admin_signing_secret: each client signs its X-OPT-Client with it '
+              '(vault one random value of 32 characters or more, the same the admin interface checks with)',
+        'fr': "l'interface d'administration {url} a besoin de opt_admin_signing_secret : chaque client signe son "
+              "X-OPT-Client avec (chiffrez une valeur aléatoire d'au moins 32 caractères, celle avec laquelle "
+              "l'interface d'administration vérifie)",
+    },
+    'admin_secret_short': {
+        'en': 'opt_admin_signing_secret is shorter than {minimum} characters: the client signatures are only as '
+              'strong as it (vault a longer random value)',
+        'fr': 'opt_admin_signing_secret fait moins de {minimum} caractères : les signatures des clients ne sont '
+              'pas plus solides que lui (chiffrez une valeur aléatoire plus longue)',
+    },
     'fw_admin_not_address': {
         'en': 'the admin interface {host} is a name: the firewall needs its address; set opt_admin_address (e.g. 192.168.2.20)',
         'fr': "l'interface d'administration {host} est un nom : le pare-feu a besoin de son adresse ; "
@@ -1169,6 +1182,21 @@ MESSAGES = {
     'vault_id_unknown': {
         'en': 'vault id {vault_id} is not among the secrets of this run ({known})',
         'fr': "l'identifiant de coffre {vault_id} ne fait pas partie des secrets de cette exécution ({known})",
+    },
+    'vault_id_required': {
+        'en': 'this run has {count} vault secrets ({known}): name the one that vaults the new value with '
+              '-e opt_vault_encrypt_id=<id>',
+        'fr': "cette exécution a {count} secrets de coffre ({known}) : nommez celui qui chiffre la nouvelle "
+              "valeur avec -e opt_vault_encrypt_id=<id>",
+    },
+    'vault_lab_secret_refused': {
+        'en': "vault secret {vault_id} is the lab's public password and the inventory in use ({inventory}) is "
+              "not the lab: anyone could decrypt a value vaulted with it. Give the run your own secret "
+              "(--vault-id prod@prompt) and, when it has several, -e opt_vault_encrypt_id=prod",
+        'fr': "le secret de coffre {vault_id} est le mot de passe public du labo et l'inventaire utilisé "
+              "({inventory}) n'est pas le labo : n'importe qui déchiffrerait une valeur chiffrée avec lui. "
+              "Donnez à l'exécution votre propre secret (--vault-id prod@prompt) et, s'il y en a plusieurs, "
+              "-e opt_vault_encrypt_id=prod",
     },
     'vault_src_unreadable': {
         'en': 'cannot read {path} on the controller: {error}',

@@ -8,7 +8,8 @@
 ``render_client()`` returns {relative path: {content, mode, uid, gid}} — the ONE place where the
 files mast reads are written; ``plan_files()`` compares them with the files read from the
 volume; ``file_diffs()`` renders the plan for diff mode with the private key replaced by a
-``<private key: sha256 ...>`` placeholder, before and after.
+``<private key: sha256 ...>`` placeholder and the X-OPT-Client signature by a
+``<signature: sha256 ...>`` one, before and after.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import json
 import re
 import struct
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _siteschema
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _ipplan, _siteschema
 from ansible_collections.coaxis.opt.plugins.module_utils._ipplan import valid_client_name
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
@@ -84,11 +85,14 @@ http {{
 }}
 """
 # The admin interface learns which client a request is for from X-OPT-Client, set here (a
-# header of that name coming from outside is replaced, never passed on); the edge proxy's
-# X-Forwarded-* headers pass through unchanged.
+# header of that name coming from outside is replaced, never passed on), and trusts it only with
+# X-OPT-Client-Signature, the client's HMAC under the vaulted opt_admin_signing_secret
+# (module_utils/_clientsig.py; nginx cannot compute it, so it is written here, and masked in
+# diffs); the edge proxy's X-Forwarded-* headers pass through unchanged.
 ADMIN_LOCATION = """\
             proxy_pass {admin_url};
             proxy_set_header X-OPT-Client {client};
+            proxy_set_header X-OPT-Client-Signature {signature};
             proxy_http_version 1.1;
             proxy_connect_timeout 5s;
             proxy_read_timeout 60s;"""
@@ -338,9 +342,13 @@ def parse_admin_url(url):
 
 
 def render_nginx(client):
+    """The client's nginx.conf; with an admin URL, the client's ``admin_secret`` signs X-OPT-Client."""
     admin_url = client.get('admin_url')
-    template = ADMIN_LOCATION if admin_url else NO_ADMIN_LOCATION
-    location = template.format(client=client['name'], admin_url=admin_url)
+    if admin_url:
+        location = ADMIN_LOCATION.format(client=client['name'], admin_url=admin_url,
+                                         signature=_clientsig.sign(client['admin_secret'], client['name']))
+    else:
+        location = NO_ADMIN_LOCATION.format(client=client['name'])
     return NGINX_TEMPLATE.format(client=client['name'], location=location)
 
 
@@ -360,7 +368,8 @@ def render_client(client):
     if client.get('private_key'):
         files[KEY_PATH] = _file(normalize_private_key(client['private_key']), 0o600)
     if (client.get('nginx') or {}).get('enabled', True) is not False:
-        files[NGINX_PATH] = _file(render_nginx(client), 0o644)
+        # Readable by the container's user alone when it carries the client's signature.
+        files[NGINX_PATH] = _file(render_nginx(client), 0o600 if client.get('admin_url') else 0o644)
     return files
 
 
@@ -418,7 +427,7 @@ def shown_content(path, content):
         content = content.decode('utf-8', 'replace')
     if path == KEY_PATH or 'PRIVATE KEY-----' in content:
         return key_placeholder(content)
-    return content
+    return _clientsig.mask(content)
 
 
 def _header(client, path, entry, lang):

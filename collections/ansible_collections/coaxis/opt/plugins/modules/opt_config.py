@@ -127,7 +127,16 @@ options:
     description:
       - URL of the admin interface (for example V(http://192.168.2.20:8000)); each client's nginx
         forwards to it with the header C(X-OPT-Client) set to the client's name (one coming from
-        outside is replaced). Unset, the client's nginx answers with a placeholder page.
+        outside is replaced) and C(X-OPT-Client-Signature) to its signature under O(admin_secret).
+        Unset, the client's nginx answers with a placeholder page.
+    type: str
+  admin_secret:
+    description:
+      - The secret shared with the admin interface (C(opt_admin_signing_secret), vaulted; 32
+        characters or more). Required with O(admin_url). Each client's nginx sends the hex
+        HMAC-SHA256 of the client's name under it as C(X-OPT-Client-Signature); the admin interface
+        checks it with C(verify()) of the collection's C(module_utils/_clientsig.py).
+      - The signature is written into C(nginx.conf) (mode 0600) and masked in diffs. Never shown.
     type: str
   helper_image:
     description:
@@ -227,7 +236,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _configapply, _docker, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 SITE_OPTIONS = dict(
@@ -251,6 +260,7 @@ def build_module():
         )),
         only=dict(type='list', elements='str'),
         admin_url=dict(type='str'),
+        admin_secret=dict(type='str', no_log=True),
         helper_image=dict(type='str', required=True),
         reload=dict(type='bool', default=True),
         container_prefix=dict(type='str', default='opt-'),
@@ -281,6 +291,7 @@ def main():
     errors += _render.validate_clients(clients, lang)
     if params['admin_url'] and _render.parse_admin_url(params['admin_url']) is None:
         errors.append(msg('admin_url_invalid', lang, url=params['admin_url']))
+    errors += _clientsig.signing_errors(params['admin_url'], params['admin_secret'], lang)
     if errors:
         fail(module, errors, lang)
 
@@ -290,7 +301,8 @@ def main():
             volume = entry.get('config_volume') or '%s%s-config' % (params['volume_prefix'], entry['name'])
             jobs.append({'client': entry['name'], 'volume': volume,
                          'container': '%s%s' % (params['container_prefix'], entry['name']),
-                         'files': _render.render_client(dict(entry, admin_url=params['admin_url']))})
+                         'files': _render.render_client(dict(entry, admin_url=params['admin_url'],
+                                                             admin_secret=params['admin_secret']))})
 
     client = _docker.docker_client(module)
     try:

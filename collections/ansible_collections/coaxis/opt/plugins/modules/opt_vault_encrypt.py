@@ -17,6 +17,12 @@ description:
   - Another process (C(ansible-vault encrypt_string)) would read its own configuration and could
     vault with a secret other than the one of the run, such as a lab password; this action cannot.
   - Runs on the controller (an action plugin); the plaintext is never part of the result.
+  - When the run has more than one vault secret, O(vault_id) must name one; the action never takes
+    the first by default (it would be whichever the configuration or the environment listed first).
+  - It refuses the lab's vault password outside the lab. A secret is the lab's when its vault id is
+    V(lab), or when its password is the one in C(inventories/lab/vault-password.txt) beside the
+    playbook directory or C(ansible.cfg). It is accepted only when an inventory in use carries that
+    same password in its own directory, as C(vault-password.txt) (the lab inventory and its copies).
 attributes:
   check_mode:
     support: full
@@ -35,8 +41,9 @@ options:
     required: true
   vault_id:
     description:
-      - Vault id to encrypt with, among those of the run. Default, the configured
-        C(DEFAULT_VAULT_ENCRYPT_IDENTITY), else the first secret of the run.
+      - Vault id to encrypt with, among those of the run (C(site_key.yml) takes it from
+        C(opt_vault_encrypt_id)). Required when the run has more than one secret; default, the
+        run's only secret. The configuration's C(vault_encrypt_identity) is not used.
     type: str
   lang:
     description: Language of the messages, V(en) or V(fr).
@@ -52,6 +59,13 @@ EXAMPLES = r"""
   coaxis.opt.opt_vault_encrypt:
     src: "{{ key_dir }}/key"
     name: vault_opt_private_key
+  register: vaulted
+
+- name: The same when the run has several vault ids (--vault-id lab@... --vault-id prod@prompt)
+  coaxis.opt.opt_vault_encrypt:
+    src: "{{ key_dir }}/key"
+    name: vault_opt_private_key
+    vault_id: prod
   register: vaulted
 
 - name: Store it

@@ -25,3 +25,10 @@ def test_vaulted_variable_is_yaml_that_decrypts_back():
 def test_variable_names():
     assert NAME_RE.match('vault_opt_private_key')
     assert not NAME_RE.match('1key') and not NAME_RE.match('a-b') and not NAME_RE.match('')
+
+
+def test_the_lab_password_files_are_those_of_the_checkout_of_the_playbooks(tmp_path):
+    from ansible_collections.coaxis.opt.plugins.action.opt_vault_encrypt import lab_password_files
+    files = lab_password_files({'playbook_dir': str(tmp_path / 'checkout' / 'playbooks')})
+    assert files[0] == str(tmp_path / 'checkout' / 'inventories' / 'lab' / 'vault-password.txt')
+    assert all(f.endswith('/inventories/lab/vault-password.txt') for f in files)
