@@ -8,6 +8,11 @@ The rule set is an iptables-restore file that only declares and fills two chains
 ``COAXIS-OPT`` (jumped to first from DOCKER-USER, so it sees forwarded traffic before Docker's
 isolation drops it) and ``COAXIS-OPT-INPUT`` (jumped to first from INPUT). The opt-firewall
 container applies it in one transaction and keeps it in place.
+
+``COAXIS-OPT`` is a default deny on the client bridge: the replies of allowed connections, then
+each client's accepts (the Coaxis hosts to its listen ports; it to its sites, DNS when a site is
+named by host name), the admin interface, and last a reject of everything else going into or out
+of the bridge, so the verdict never depends on Docker's FORWARD policy or version.
 """
 
 from __future__ import annotations
