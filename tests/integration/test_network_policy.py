@@ -4,8 +4,8 @@ coaxis.opt.opt_network).
 In: only the Coaxis hosts (opt_coaxis_sources, by default the coaxis_hosts group's addresses),
 only to the listen ports; every other port and source is refused by our chain, even on an
 engine that would let everything through. Out: a client container opens its sites' SSH port
-and the admin interface, nothing else. IPv6: off on the client network, a network with IPv6
-on is refused and left alone.
+and the admin interface, DNS only when a site is named by host name, nothing else. IPv6: off
+on the client network, a network with IPv6 on is refused and left alone.
 
 Every "refused" below first shows the same probe getting through where it is allowed, or with
 our rule taken away, against a real listener.
@@ -15,6 +15,7 @@ import socket
 
 import docker
 import pytest
+import yaml
 
 from conftest import Inventory, deployment_changed, ensure_deployed, firewall_rules, lab_address
 from lab_paths import COAXIS_HOST, close_coaxis_path, connect_from, open_coaxis_path, wait_state
@@ -85,6 +86,26 @@ def test_a_client_opens_its_sites_and_the_admin_interface_only(lab, engine):
         with our_chain_bypassed(engine):
             assert connect_from(engine, "opt-acme", ADMIN, SPARE_PORT) == "open"
         assert connect_from(engine, "opt-acme", ADMIN, SPARE_PORT) == "refused"
+
+
+def test_a_site_named_by_host_name_opens_dns_to_the_resolvers_only_for_its_client(lab, engine, tmp_path):
+    # A resolver stand-in on the Coaxis LAN (TCP 53; the UDP rule is its twin) and a site of acme
+    # named by a host name the Docker host resolves (localhost: the lab has no DNS of its own).
+    named = Inventory(tmp_path / "inventory")
+    named.set_vars("group_vars", "docker_hosts", opt_dns_servers=[ADMIN])
+    sites = yaml.safe_load((named.path / "host_vars" / "acme" / "main.yml").read_text())["opt_sites"]
+    named.client("acme", opt_sites=sites + [dict(sites[0], name="named", host="localhost", printers=[])])
+    with listening(engine, "lab-admin", 53):
+        run = named.playbook("firewall.yml")
+        assert run.rc == 0 and run.changed() == 1, run
+        assert f"-A COAXIS-OPT -s {ACME}/32 -d {ADMIN}/32 -i opt-clients -p udp -m udp --dport 53" in firewall_rules()
+        assert connect_from(engine, "opt-acme", ADMIN, 53) == "open"
+        # globex names its sites by address: no DNS.
+        assert connect_from(engine, "opt-globex", ADMIN, 53) == "refused"
+        # Back to the lab inventory (sites by address): acme's DNS goes too.
+        run = lab.playbook("firewall.yml")
+        assert run.rc == 0 and run.changed() == 1, run
+        assert connect_from(engine, "opt-acme", ADMIN, 53) == "refused"
 
 
 def test_the_docker_host_itself_stays_closed_to_the_clients(lab, engine):
