@@ -50,7 +50,10 @@ AUTHORIZED = {"coaxis-1": "ansible_ed25519", "site-lyon": "tunnel_ed25519", "sit
 # The lab's "Internet": client containers reach the sites' gateways the way they would in
 # production, out through their network's gateway (NATed by the engine). Docker drops
 # forwarding between two of its bridges, so the lab accepts client network -> WAN in
-# DOCKER-USER. Lab-only: the product's own rules live in its firewall.
+# DOCKER-USER. Lab-only: the product's own rules live in its firewall, whose chain runs first and
+# decides every packet of the client bridge (each client's declared sites accepted, the rest
+# rejected); these rules carry the traffic only while that chain is taken away (tests show a probe
+# getting through before showing our chain refuse it).
 WAN_RULES = [
     ["-i", "opt-clients", "-o", "lab-wan", "-j", "ACCEPT"],
     ["-i", "lab-wan", "-o", "opt-clients", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"],

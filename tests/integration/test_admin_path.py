@@ -3,12 +3,14 @@ X-OPT-Client naming the client (a forged one is replaced), the X-Forwarded-* hea
 the edge pass through, and the firewall lets the clients reach the admin interface alone
 of the Coaxis LAN."""
 import json
+import socket
 import urllib.request
 
 import pytest
 
 from conftest import ensure_deployed, lab_address
-from lab_paths import connect_from
+from lab_paths import COAXIS_HOST, connect_from
+from lab_probes import listening
 
 ADMIN = "10.129.0.20"
 
@@ -36,5 +38,12 @@ def test_the_admin_interface_learns_which_client_asks(clients, client, ip):
 
 def test_clients_reach_the_admin_interface_and_nothing_else_of_the_coaxis_lan(clients):
     assert connect_from(clients, "opt-acme", ADMIN, 8000) == "open"
-    assert connect_from(clients, "opt-acme", ADMIN, 22) == "refused"
+    # Another port of the admin's host, with a real listener: open from the Coaxis LAN, refused to
+    # the client.
+    with listening(clients, "lab-admin", 22):
+        assert connect_from(clients, COAXIS_HOST, ADMIN, 22) == "open"
+        assert connect_from(clients, "opt-acme", ADMIN, 22) == "refused"
+    # The Coaxis host's sshd: the Docker host reaches it, the client does not.
+    with socket.create_connection(("10.129.0.10", 22), timeout=3):
+        pass
     assert connect_from(clients, "opt-acme", "10.129.0.10", 22) == "refused"

@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, Inventory, deployment_changed, ensure_deployed, firewall_rules, iptables, lab_address
 from lab_paths import (COAXIS_HOST, close_coaxis_path, connect_from, open_coaxis_path, printer_jobs, send_job,
                        wait_job, wait_state)
+from lab_probes import host_listening, permissive_engine
 
 ACME, GLOBEX, GATEWAY = "10.128.0.10", "10.128.0.11", "10.128.0.1"
 LYON_1 = "10.131.1.20"
@@ -71,8 +72,8 @@ def test_a_job_needs_the_route_and_the_client_rule(lab, engine, tmp_path):
     assert run.rc == 0 and run.changed() == 1, run
     assert "added: -; pruned: acme" in run.out
     assert "client=acme" not in firewall_rules() and "client=globex" in firewall_rules()
-    # Refused or dropped by the engine, never a hang: the connect is bounded.
-    assert connect_from(engine, COAXIS_HOST, ACME, 9101) in ("timeout", "refused")
+    # The job got through a moment ago; without its rule, our chain refuses it (default deny).
+    assert connect_from(engine, COAXIS_HOST, ACME, 9101) == "refused"
     assert connect_from(engine, COAXIS_HOST, GLOBEX, 9101) == "open"
 
     run = lab.playbook("firewall.yml")
@@ -83,10 +84,17 @@ def test_a_job_needs_the_route_and_the_client_rule(lab, engine, tmp_path):
 
 def test_each_client_has_its_rules_tagged_and_first(lab, engine):
     rules = iptables("-S", "COAXIS-OPT").stdout
-    assert ('-A COAXIS-OPT -s 10.129.0.0/24 -d 10.128.0.10/32 -p tcp -m multiport --dports 9101,9102,9201 '
-            '-m comment --comment "coaxis-opt client=acme" -j ACCEPT') in rules
-    assert ('-A COAXIS-OPT -s 10.129.0.0/24 -d 10.128.0.11/32 -p tcp -m multiport --dports 9101 '
+    # From the Coaxis host (the coaxis_hosts group), not the whole Coaxis LAN.
+    assert ('-A COAXIS-OPT -s 10.129.0.10/32 -d 10.128.0.10/32 -o opt-clients -p tcp -m multiport '
+            '--dports 9101,9102,9201 -m comment --comment "coaxis-opt client=acme" -j ACCEPT') in rules
+    assert ('-A COAXIS-OPT -s 10.129.0.10/32 -d 10.128.0.11/32 -o opt-clients -p tcp -m multiport --dports 9101 '
             '-m comment --comment "coaxis-opt client=globex" -j ACCEPT') in rules
+    # The chain has the last word on the client bridge, both ways.
+    assert rules.splitlines()[-2:] == [
+        '-A COAXIS-OPT -i opt-clients -m comment --comment "coaxis-opt deny=egress" '
+        '-j REJECT --reject-with icmp-port-unreachable',
+        '-A COAXIS-OPT -o opt-clients -m comment --comment "coaxis-opt deny=ingress" '
+        '-j REJECT --reject-with icmp-port-unreachable']
     assert first_rule("FORWARD") == "-A FORWARD -j DOCKER-USER"
     assert first_rule("DOCKER-USER") == "-A DOCKER-USER -j COAXIS-OPT"
     assert first_rule("INPUT") == "-A INPUT -j COAXIS-OPT-INPUT"
@@ -98,8 +106,13 @@ def test_each_client_has_its_rules_tagged_and_first(lab, engine):
 
 def test_only_the_listen_ports_are_open(lab, engine):
     assert connect_from(engine, COAXIS_HOST, ACME, 9101) == "open"
-    # The client's nginx listens, but the Coaxis LAN has no rule for it.
-    assert connect_from(engine, COAXIS_HOST, ACME, 80) in ("timeout", "refused")
+    # The client's nginx listens on 8080: the edge reaches it from the Docker host...
+    with socket.create_connection((lab_address(ACME), 8080), timeout=3):
+        pass
+    # ...the Coaxis host has no rule for it, and our chain refuses it even on an engine that
+    # would let it through.
+    with permissive_engine():
+        assert connect_from(engine, COAXIS_HOST, ACME, 8080) == "refused"
 
 
 def test_a_client_cannot_open_a_connection_to_another(lab, engine):
@@ -108,9 +121,14 @@ def test_a_client_cannot_open_a_connection_to_another(lab, engine):
     # globex listens (seen from the Docker host), acme is refused.
     with socket.create_connection((lab_address(GLOBEX), 9101), timeout=3):
         pass
+    # ...and from the Coaxis host, the source its rules allow.
+    assert connect_from(engine, COAXIS_HOST, GLOBEX, 9101) == "open"
+    assert connect_from(engine, COAXIS_HOST, ACME, 9101) == "open"
     assert connect_from(engine, "opt-acme", GLOBEX, 9101) == "refused"
     assert connect_from(engine, "opt-globex", ACME, 9101) == "refused"
-    # Nor into the Coaxis LAN (the Coaxis host's sshd listens there).
+    # Nor into the Coaxis LAN: the Coaxis host's sshd listens (the Docker host reaches it).
+    with socket.create_connection(("10.129.0.10", 22), timeout=3):
+        pass
     assert connect_from(engine, "opt-acme", "10.129.0.10", 22) == "refused"
 
 
@@ -127,8 +145,13 @@ def test_a_client_cannot_reach_the_docker_host_nor_its_api(lab, engine):
         assert connect_from(engine, "opt-acme", "10.129.0.1", port) == "refused"
     finally:
         server.close()
-    for api_port in (2375, 2376):
-        assert connect_from(engine, "opt-acme", GATEWAY, api_port) == "refused"
+    # The engine API's ports (no listener here: the lab's engine has none) with a listener of the
+    # Docker host on each: open from the host, refused to the client.
+    with host_listening([2375, 2376]) as api_ports:
+        for api_port in api_ports:
+            with socket.create_connection((GATEWAY, api_port), timeout=3):
+                pass
+            assert connect_from(engine, "opt-acme", GATEWAY, api_port) == "refused"
     container = engine.containers.get("opt-acme")
     assert not [m for m in container.attrs["Mounts"] if "docker.sock" in (m.get("Source") or "")]
     assert container.exec_run(["sh", "-c", "test -e /var/run/docker.sock || test -e /run/docker.sock"]).exit_code != 0
@@ -146,7 +169,7 @@ def test_second_run_and_check_mode_change_nothing(lab, engine, tmp_path):
     without_acme.remove_client("acme")
     run = without_acme.playbook("firewall.yml", "--check", "--diff")
     assert run.rc == 0 and run.changed() == 1, run
-    assert '-A COAXIS-OPT -s 10.129.0.0/24 -d 10.128.0.10/32' in run.out  # the diff shows what would go
+    assert '-A COAXIS-OPT -s 10.129.0.10/32 -d 10.128.0.10/32' in run.out  # the diff shows what would go
     assert firewall_rules() == rules
     assert engine.containers.get("opt-firewall").exec_run(["cat", "/var/lib/opt-firewall/rules.v4"]).output == saved
 

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from conftest import deployment_changed, ensure_deployed
-from lab_paths import (close_coaxis_path, mast, open_coaxis_path, printer_jobs, send_job, site_config, status,
-                       wait_job, wait_state, write_config)
+from lab_paths import (close_coaxis_path, connect_from, mast, open_coaxis_path, printer_jobs, send_job, site_config,
+                       status, wait_job, wait_state, write_config)
 
 ACME = "10.128.0.10"
 MIB = 1024 * 1024
@@ -51,9 +51,12 @@ def deliver(engine, printer_ip, port, size=MIB, timeout=120):
 
 
 def test_the_printers_are_only_reachable_through_the_tunnel(acme):
-    probe = acme.containers.get("lab-coaxis-1").exec_run(
-        ["python3", "-c", "import socket; socket.create_connection(('10.131.1.20', 9100), timeout=3)"])
-    assert probe.exit_code != 0
+    # The printer listens: its site's gateway, on the site's LAN, reaches it.
+    assert connect_from(acme, "lab-site-lyon", "10.131.1.20", 9100) == "open"
+    # The Coaxis host has no path to the site's LAN, and the client container may not open it
+    # directly (only its sites' SSH port): refused by the firewall.
+    assert connect_from(acme, "lab-coaxis-1", "10.131.1.20", 9100).startswith("OSError: [Errno 101]")
+    assert connect_from(acme, "opt-acme", "10.131.1.20", 9100) == "refused"
 
 
 def test_jobs_arrive_byte_identical_on_two_sites_and_three_printers_at_once(acme):

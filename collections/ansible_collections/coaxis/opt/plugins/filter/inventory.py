@@ -85,9 +85,11 @@ def opt_volume_names(items):
 
 
 def opt_firewall_clients(items):
-    """[{name, ip, ports}] for coaxis.opt.opt_firewall out of client specs with ``ip`` and ``sites``.
+    """[{name, ip, ports, sites}] for coaxis.opt.opt_firewall out of client specs with ``ip`` and ``sites``.
 
-    ports are the printers' listen ports of every site of the client.
+    ports are the printers' listen ports of every site of the client; sites are the
+    ``{name, host, port}`` of each site (port 22 unless the site names one): the only places the
+    client's container may open connections to, with the admin interface.
     """
     result = []
     for item in items:
@@ -96,14 +98,31 @@ def opt_firewall_clients(items):
         if not item.get('ip'):
             raise usage_error('opt_firewall_clients: %s has no address (plan it with coaxis.opt.opt_ipplan first)'
                               % item['name'])
-        ports = []
+        ports, sites = [], []
         for site in item.get('sites') or []:
-            for printer in (site or {}).get('printers') or []:
+            site = site or {}
+            for printer in site.get('printers') or []:
                 port = (printer or {}).get('listen_port')
                 if port is not None:
                     ports.append(int(port))
-        result.append({'name': item['name'], 'ip': item['ip'], 'ports': sorted(set(ports))})
+            if site.get('host'):
+                sites.append({'name': site.get('name'), 'host': site['host'], 'port': int(site.get('port') or 22)})
+        result.append({'name': item['name'], 'ip': item['ip'], 'ports': sorted(set(ports)), 'sites': sites})
     return result
+
+
+def opt_coaxis_sources(groups, hostvars, docker_host):
+    """The Coaxis hosts allowed to print to ``docker_host``'s clients: its ``opt_coaxis_sources``
+    when set, else the address of every host of the ``coaxis_hosts`` group (``ansible_host``, or
+    its inventory name). Never the whole Coaxis LAN: the Docker hosts live there too."""
+    if not isinstance(groups, dict) or docker_host not in groups.get('docker_hosts', []):
+        raise usage_error('opt_coaxis_sources: expects groups (with docker_hosts holding %r)' % (docker_host,))
+    declared = hostvars[docker_host].get('opt_coaxis_sources')
+    if declared not in (None, ''):
+        if not isinstance(declared, (list, tuple)):
+            raise usage_error('opt_coaxis_sources of %s must be a list, got %r' % (docker_host, declared))
+        return list(declared)
+    return [hostvars[name].get('ansible_host') or name for name in groups.get('coaxis_hosts', [])]
 
 
 def opt_msg(key, lang='en', **kw):
@@ -119,5 +138,6 @@ def opt_msg(key, lang='en', **kw):
 
 class FilterModule(object):
     def filters(self):
-        return {'opt_client_specs': opt_client_specs, 'opt_firewall_clients': opt_firewall_clients,
+        return {'opt_client_specs': opt_client_specs, 'opt_coaxis_sources': opt_coaxis_sources,
+                'opt_firewall_clients': opt_firewall_clients,
                 'opt_msg': opt_msg, 'opt_select': opt_select, 'opt_volume_names': opt_volume_names}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 
+from ansible_collections.coaxis.opt.plugins.filter.inventory import opt_coaxis_sources
 from ansible_collections.coaxis.opt.plugins.module_utils._hoststate import digest
 from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import usage_error
 
@@ -41,11 +42,14 @@ def _opt_vars(variables):
 
 
 def opt_host_inputs(groups, hostvars, docker_host):
-    """{key: digest} of every opt_* variable of ``docker_host`` (key ``host.<variable>``) and of the
-    variables of each of its clients (key ``client.<name>``): no value leaves the controller."""
+    """{key: digest} of every opt_* variable of ``docker_host`` (key ``host.<variable>``), of the
+    variables of each of its clients (key ``client.<name>``) and of the Coaxis hosts its firewall
+    lets print (key ``firewall.coaxis_sources``): no value leaves the controller."""
     if not isinstance(groups, dict) or docker_host not in groups.get('docker_hosts', []):
         raise usage_error('opt_host_inputs: expects groups (with docker_hosts holding %r)' % (docker_host,))
     result = dict(('host.%s' % key, digest(value)) for key, value in _opt_vars(hostvars[docker_host]).items())
+    # The firewall's sources default to the coaxis_hosts group's addresses, which are not opt_* variables.
+    result['firewall.coaxis_sources'] = digest(opt_coaxis_sources(groups, hostvars, docker_host))
     for name in groups.get('opt_clients', []):
         variables = hostvars[name]
         if variables.get('opt_docker_host') == docker_host:

@@ -8,6 +8,11 @@ The rule set is an iptables-restore file that only declares and fills two chains
 ``COAXIS-OPT`` (jumped to first from DOCKER-USER, so it sees forwarded traffic before Docker's
 isolation drops it) and ``COAXIS-OPT-INPUT`` (jumped to first from INPUT). The opt-firewall
 container applies it in one transaction and keeps it in place.
+
+``COAXIS-OPT`` is a default deny on the client bridge: the replies of allowed connections, then
+each client's accepts (the Coaxis hosts to its listen ports; it to its sites, DNS when a site is
+named by host name), the admin interface, and last a reject of everything else going into or out
+of the bridge, so the verdict never depends on Docker's FORWARD policy or version.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import (
     LABEL_HASH, LABEL_MANAGED_BY, MANAGED_BY)
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
@@ -33,6 +38,10 @@ MULTIPORT_MAX = 15
 BACKENDS = ('auto', 'nft', 'legacy')
 
 
+DNS_PORT = 53
+SSH_PORT = 22
+
+
 def _port_ok(port):
     return isinstance(port, int) and not isinstance(port, bool) and 1 <= port <= 65535
 
@@ -42,8 +51,38 @@ def validate_bridge(bridge, lang='en'):
     return [] if _ipplan.valid_ifname(bridge) else [msg('fw_bridge_invalid', lang, bridge=bridge)]
 
 
-def validate(coaxis_lans, clients, lang='en'):
-    """Every problem of the request at once (messages in ``lang``); [] when it can be applied."""
+def normalize_source(source):
+    """A Coaxis source as a rule takes it (address -> address/32, network unchanged), or None."""
+    if _ipplan.parse_ipv4(source) is not None:
+        return '%s/32' % source
+    network = _ipplan.parse_ipv4_network(source, min_prefix=1, max_prefix=32)
+    if network is None or str(network.cidr) != source:
+        return None
+    return source
+
+
+def validate_sources(sources, lang='en'):
+    """The Coaxis hosts that may print: IPv4 addresses or networks in CIDR form, at least one."""
+    if not sources:
+        return [msg('fw_no_coaxis_source', lang)]
+    return [msg('fw_source_invalid', lang, source=source) for source in sources
+            if not isinstance(source, str) or normalize_source(source) is None]
+
+
+def validate_dns_servers(servers, lang='en'):
+    return [msg('fw_dns_invalid', lang, server=server) for server in servers or []
+            if _ipplan.parse_ipv4(server) is None]
+
+
+def valid_host_name(host):
+    """A DNS name (not an IPv4 address, not something that looks like one)."""
+    return isinstance(host, str) and bool(_render.HOST_RE.fullmatch(host)) and not _render.IPV4_LIKE_RE.fullmatch(host)
+
+
+def validate(coaxis_lans, clients, lang='en', sources=None):
+    """Every problem of the request at once (messages in ``lang``); [] when it can be applied.
+
+    sources: the Coaxis hosts' addresses (None: not checked, for callers that only render)."""
     errors = []
     if not coaxis_lans:
         errors.append(msg('fw_no_coaxis_lan', lang))
@@ -51,6 +90,8 @@ def validate(coaxis_lans, clients, lang='en'):
         network = _ipplan.parse_ipv4_network(lan, min_prefix=1, max_prefix=32)
         if network is None or str(network.cidr) != lan:
             errors.append(msg('fw_lan_invalid', lang, lan=lan))
+    if sources is not None:
+        errors += validate_sources(sources, lang)
     seen_names, seen_ips = {}, {}
     for client in clients:
         name = client.get('name')
@@ -71,7 +112,46 @@ def validate(coaxis_lans, clients, lang='en'):
         bad = [port for port in client.get('ports') or [] if not _port_ok(port)]
         if bad:
             errors.append(msg('fw_port_invalid', lang, client=name, ports=', '.join(str(p) for p in bad)))
+        for site in client.get('sites') or []:
+            host, port = site.get('host'), site.get('port', SSH_PORT)
+            if not _port_ok(port) or not (_ipplan.parse_ipv4(host) is not None or valid_host_name(host)):
+                errors.append(msg('fw_site_invalid', lang, client=name, site=site.get('name'), host=host, port=port))
     return errors
+
+
+def resolve_egress(clients, resolve, dns_servers, lang='en'):
+    """(clients, errors): each client with ``egress``, the connections it may open, and ``dns``.
+
+    A site named by address gives TCP to host:port and ICMP echo (the status report's ping) to
+    that address. A site named by host name gives the same to every IPv4 address ``resolve(host)``
+    returns (what the name resolves to on the Docker host when the firewall converges), and DNS
+    (UDP and TCP 53) to ``dns_servers``, the resolvers the engine hands its containers.
+    resolve: host name -> [IPv4 addresses] ([] when it does not resolve)."""
+    errors, result = [], []
+    for client in clients:
+        egress, named = set(), False
+        for site in client.get('sites') or []:
+            host, port = site['host'], site.get('port', SSH_PORT)
+            if _ipplan.parse_ipv4(host) is not None:
+                addresses = [host]
+            else:
+                named = True
+                addresses = sorted(set(a for a in resolve(host) or [] if _ipplan.parse_ipv4(a) is not None))
+                if not addresses:
+                    errors.append(msg('fw_site_unresolved', lang, client=client['name'], site=site.get('name'),
+                                      host=host))
+            for address in addresses:
+                egress.add(('tcp', address, port))
+                egress.add(('icmp', address, None))
+        dns = []
+        if named:
+            if not dns_servers:
+                errors.append(msg('fw_dns_none', lang, client=client['name']))
+            dns = sorted(set(dns_servers or []), key=_ipplan.parse_ipv4)
+        entry = dict(client, egress=sorted(egress, key=lambda item: (_ipplan.parse_ipv4(item[1]), item[0],
+                                                                     item[2] or 0)), dns=dns)
+        result.append(entry)
+    return result, errors
 
 
 def deployed(clients, with_container, include=()):
@@ -84,61 +164,95 @@ def _comment(text):
     return '-m comment --comment "%s %s"' % (TAG, text)
 
 
-def client_rules(client, coaxis_lans):
-    """The rules one client needs: each Coaxis LAN to its listen ports, and the replies back."""
+def _describe(client):
+    ports = ','.join(str(p) for p in sorted(set(client.get('ports') or []))) or 'none'
+    egress = ['%s:%s' % (address, port) for proto, address, port in client.get('egress') or [] if proto == 'tcp']
+    text = '# %s %s: listen ports %s; opens %s' % (client['name'], client['ip'], ports, ', '.join(egress) or 'none')
+    if client.get('dns'):
+        text += '; DNS %s' % ', '.join(client['dns'])
+    return text
+
+
+def client_rules(client, sources, bridge):
+    """The rules one client needs: each Coaxis source to its listen ports (in), and what it may
+    open (out): its sites' SSH port and ping, DNS when a site is named by host name. The
+    replies of both are accepted by the state rules at the top of the chain."""
     name, ip = client['name'], client['ip']
     ports = sorted(set(client.get('ports') or []))
-    lines = ['# %s %s: listen ports %s' % (name, ip, ','.join(str(p) for p in ports) or 'none')]
-    if not ports:
-        return lines
+    lines = [_describe(client)]
     tag = _comment('client=%s' % name)
-    for lan in coaxis_lans:
+    for source in sources:
         for start in range(0, len(ports), MULTIPORT_MAX):
             chunk = ','.join(str(p) for p in ports[start:start + MULTIPORT_MAX])
-            lines.append('-A %s -s %s -d %s/32 -p tcp -m multiport --dports %s %s -j ACCEPT'
-                         % (CHAIN, lan, ip, chunk, tag))
-        lines.append('-A %s -s %s/32 -d %s -m conntrack --ctstate RELATED,ESTABLISHED %s -j ACCEPT'
-                     % (CHAIN, ip, lan, tag))
+            lines.append('-A %s -s %s -d %s/32 -o %s -p tcp -m multiport --dports %s %s -j ACCEPT'
+                         % (CHAIN, normalize_source(source), ip, bridge, chunk, tag))
+    for proto, address, port in client.get('egress') or []:
+        if proto == 'icmp':
+            lines.append('-A %s -s %s/32 -d %s/32 -i %s -p icmp -m icmp --icmp-type 8 %s -j ACCEPT'
+                         % (CHAIN, ip, address, bridge, tag))
+        else:
+            lines.append('-A %s -s %s/32 -d %s/32 -i %s -p tcp -m tcp --dport %s %s -j ACCEPT'
+                         % (CHAIN, ip, address, bridge, port, tag))
+    for server in client.get('dns') or []:
+        for proto in ('udp', 'tcp'):
+            lines.append('-A %s -s %s/32 -d %s/32 -i %s -p %s -m %s --dport %s %s -j ACCEPT'
+                         % (CHAIN, ip, server, bridge, proto, proto, DNS_PORT, tag))
     return lines
 
 
+def state_rules(bridge):
+    """Replies of the connections the rules below let through, both ways, first (the busiest)."""
+    return ['# replies of the allowed connections (bridge %s)' % bridge,
+            '-A %s -o %s -m conntrack --ctstate RELATED,ESTABLISHED %s -j ACCEPT'
+            % (CHAIN, bridge, _comment('state=replies-in')),
+            '-A %s -i %s -m conntrack --ctstate RELATED,ESTABLISHED %s -j ACCEPT'
+            % (CHAIN, bridge, _comment('state=replies-out'))]
+
+
 def allow_rules(bridge, allow):
-    """Services every client container may open connections to across the isolation (the admin
-    interface its nginx forwards to), and their replies, which Docker's isolation would drop
-    when the service sits behind another Docker bridge."""
+    """Services every client container may open connections to (the admin interface its nginx
+    forwards to); their replies are accepted by the state rules."""
     lines = []
     for entry in allow:
         tag = _comment('allow=%s' % entry['name'])
         lines += ['# clients to %s %s:%s' % (entry['name'], entry['address'], entry['port']),
                   '-A %s -i %s -d %s/32 -p tcp -m tcp --dport %s %s -j ACCEPT'
-                  % (CHAIN, bridge, entry['address'], entry['port'], tag),
-                  '-A %s -s %s/32 -o %s -p tcp -m tcp --sport %s -m conntrack --ctstate RELATED,ESTABLISHED %s -j ACCEPT'
-                  % (CHAIN, entry['address'], bridge, entry['port'], tag)]
+                  % (CHAIN, bridge, entry['address'], entry['port'], tag)]
     return lines
 
 
 def isolation_rules(bridge, coaxis_lans):
-    """What no client container may open: another client, the Coaxis LAN, the Docker host itself."""
-    lines = ['# isolation of the client containers (bridge %s)' % bridge,
+    """Default deny on the client network, after every accept: nothing else goes out of the
+    client bridge (another client, the Coaxis LAN, other networks, the Internet), nothing else
+    comes into it, and the containers cannot open a connection to the Docker host itself. It is
+    our chain's own verdict: Docker's FORWARD policy and its engine version do not matter."""
+    lines = ['# default deny on the client network (bridge %s)' % bridge,
              '-A %s -i %s -o %s %s -j REJECT' % (CHAIN, bridge, bridge, _comment('isolation=client-to-client'))]
     for lan in coaxis_lans:
-        lines.append('-A %s -i %s -d %s -m conntrack --ctstate NEW %s -j REJECT'
-                     % (CHAIN, bridge, lan, _comment('isolation=client-to-coaxis-lan')))
-    lines += ['-A %s -i %s -m conntrack --ctstate RELATED,ESTABLISHED %s -j RETURN'
+        lines.append('-A %s -d %s -i %s %s -j REJECT'
+                     % (CHAIN, lan, bridge, _comment('isolation=client-to-coaxis-lan')))
+    lines += ['-A %s -i %s %s -j REJECT' % (CHAIN, bridge, _comment('deny=egress')),
+              '-A %s -o %s %s -j REJECT' % (CHAIN, bridge, _comment('deny=ingress')),
+              '-A %s -i %s -m conntrack --ctstate RELATED,ESTABLISHED %s -j RETURN'
               % (INPUT_CHAIN, bridge, _comment('isolation=replies')),
               '-A %s -i %s %s -j REJECT' % (INPUT_CHAIN, bridge, _comment('isolation=client-to-docker-host'))]
     return lines
 
 
-def render_rules(bridge, coaxis_lans, clients, allow=()):
-    """The whole rule set of one Docker host, stable for the same input (clients sorted by name)."""
+def render_rules(bridge, coaxis_lans, clients, allow=(), sources=None):
+    """The whole rule set of one Docker host, stable for the same input (clients sorted by name).
+
+    sources: the Coaxis hosts allowed to print (addresses or networks); None keeps the Coaxis
+    LANs as sources (callers that predate opt_coaxis_sources)."""
+    sources = list(coaxis_lans if sources is None else sources)
     lines = ['# Written by coaxis.opt.opt_firewall; applied and kept in place by the opt-firewall container.',
              '# Edit the inventory, not this file.',
              '*filter',
              ':%s - [0:0]' % CHAIN,
              ':%s - [0:0]' % INPUT_CHAIN]
+    lines += state_rules(bridge)
     for client in sorted(clients, key=lambda item: item['name']):
-        lines += client_rules(client, coaxis_lans)
+        lines += client_rules(client, sources, bridge)
     lines += allow_rules(bridge, allow)
     lines += isolation_rules(bridge, coaxis_lans)
     lines.append('COMMIT')

@@ -425,6 +425,14 @@ MESSAGES = {
         'fr': "le réseau {network} diffère de l'inventaire ({differences}) ; aucun conteneur n'y est attaché : "
               "mettez recreate=when_empty pour le recréer, ou corrigez l'inventaire",
     },
+    'net_ipv6_on': {
+        'en': 'network {network} has IPv6 enabled: the client network must be IPv4 only (the firewall filters '
+              'IPv4; over IPv6 the clients would bypass it). It is never recreated: remove its containers and the '
+              'network (remove_client.yml), then run again; it is created with IPv6 off',
+        'fr': "le réseau {network} a IPv6 activé : le réseau client doit être en IPv4 seul (le pare-feu filtre "
+              "l'IPv4 ; en IPv6 les clients le contourneraient). Il n'est jamais recréé : retirez ses conteneurs et "
+              "le réseau (remove_client.yml), puis relancez ; il est créé avec IPv6 désactivé",
+    },
     'network_missing': {
         'en': 'network {network} does not exist on the engine {url}; create it first (coaxis.opt.opt_network)',
         'fr': "le réseau {network} n'existe pas sur le moteur {url} ; créez-le d'abord (coaxis.opt.opt_network)",
@@ -799,6 +807,41 @@ MESSAGES = {
     'fw_summary': {
         'en': 'firewall of {network}: {count} client(s) with rules, backend {backend}; added: {added}; pruned: {pruned}',
         'fr': 'pare-feu de {network} : {count} client(s) avec règles, backend {backend} ; ajoutés : {added} ; retirés : {pruned}',
+    },
+    # Network policy: the Coaxis hosts (opt_coaxis_sources), each client's egress allow-list.
+    'fw_no_coaxis_source': {
+        'en': 'no Coaxis host address given (opt_coaxis_sources, by default the addresses of the coaxis_hosts '
+              'group): nobody could print through the firewall',
+        'fr': "aucune adresse d'hôte Coaxis indiquée (opt_coaxis_sources, par défaut les adresses du groupe "
+              "coaxis_hosts) : personne ne pourrait imprimer à travers le pare-feu",
+    },
+    'fw_source_invalid': {
+        'en': 'Coaxis host {source!r}: expected an IPv4 address or network (e.g. 192.168.2.10 or 192.168.2.8/29); '
+              'set opt_coaxis_sources to the Coaxis hosts\' addresses',
+        'fr': "hôte Coaxis {source!r} : une adresse ou un réseau IPv4 est attendu (ex. 192.168.2.10 ou 192.168.2.8/29) ; "
+              "indiquez les adresses des hôtes Coaxis dans opt_coaxis_sources",
+    },
+    'fw_site_invalid': {
+        'en': '{client}: site {site}: host {host!r}, port {port!r} cannot make a firewall rule '
+              '(an IPv4 address or a host name, port 1-65535)',
+        'fr': '{client} : site {site} : hôte {host!r}, port {port!r} ne peuvent pas faire une règle de pare-feu '
+              '(une adresse IPv4 ou un nom d\'hôte, port 1 à 65535)',
+    },
+    'fw_site_unresolved': {
+        'en': '{client}: site {site}: {host} resolves to no IPv4 address on the Docker host, and its firewall rule '
+              'needs one; fix the DNS or name the site by its address',
+        'fr': "{client} : site {site} : {host} ne se résout en aucune adresse IPv4 sur l'hôte Docker, et sa règle "
+              "de pare-feu en a besoin ; corrigez le DNS ou désignez le site par son adresse",
+    },
+    'fw_dns_none': {
+        'en': '{client}: a site is named by host name, but no DNS server is known to allow its container to ask '
+              '(set opt_dns_servers, or name the site by its address)',
+        'fr': "{client} : un site est désigné par un nom d'hôte, mais aucun serveur DNS n'est connu pour que son "
+              "conteneur puisse le résoudre (indiquez opt_dns_servers, ou désignez le site par son adresse)",
+    },
+    'fw_dns_invalid': {
+        'en': 'DNS server {server!r}: expected an IPv4 address (opt_dns_servers)',
+        'fr': 'serveur DNS {server!r} : une adresse IPv4 est attendue (opt_dns_servers)',
     },
     # --- end of firewall messages ---
     # --- probes and status report (opt_probe, opt_report_*) ------------------------------------

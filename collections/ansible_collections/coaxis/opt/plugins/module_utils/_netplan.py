@@ -6,7 +6,8 @@
 
 ``normalize_network()`` turns a Docker network inspect into the compared fields;
 ``plan_network()`` decides create / none / recreate / error. Drift is never silently fixed:
-a network with containers attached is never recreated.
+a network with containers attached is never recreated, and a network with IPv6 on is refused
+(the firewall filters IPv4 only), never recreated.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def normalize_network(inspect):
         # Docker's bridge driver enables ICC unless told otherwise
         'icc': _docker_bool(options.get(OPT_ICC), True),
         'interface_prefix': options.get(OPT_IFACE_PREFIX) or None,
+        # The firewall filters IPv4 only: the client network must have IPv6 off.
+        'ipv6': bool(inspect.get('EnableIPv6')),
         'labels': dict(inspect.get('Labels') or {}),
         'attached': attached,
     }
@@ -96,6 +99,7 @@ def desired_network(params, gateway):
         'bridge_name': params.get('bridge_name') or None,
         'icc': bool(params.get('icc')),
         'interface_prefix': params.get('interface_prefix') or None,
+        'ipv6': False,
         'labels': labels,
         'recreate': params.get('recreate') or 'never',
     }
@@ -116,6 +120,22 @@ def create_options(desired):
     if desired.get('interface_prefix'):
         options[OPT_IFACE_PREFIX] = desired['interface_prefix']
     return options
+
+
+def create_body(desired):
+    """The body of the engine's network create call, with IPv6 off explicitly (EnableIPv6 false)."""
+    pool = {'Subnet': desired['subnet'], 'Gateway': desired['gateway']}
+    if desired.get('ip_range'):
+        pool['IPRange'] = desired['ip_range']
+    return {
+        'Name': desired['name'],
+        'Driver': 'bridge',
+        'Options': create_options(desired),
+        'IPAM': {'Driver': 'default', 'Config': [pool], 'Options': {}},
+        'CheckDuplicate': True,
+        'EnableIPv6': False,
+        'Labels': create_labels(desired),
+    }
 
 
 def network_differences(desired, observed):
@@ -154,6 +174,10 @@ def plan_network(desired, observed, lang='en'):
     """
     if observed is None:
         return {'action': 'create', 'differences': [], 'message': ''}
+    if observed.get('ipv6'):
+        # IPv6 on is refused whatever ``recreate`` says: never recreated, never ignored.
+        differences = [{'field': 'ipv6', 'before': True, 'after': False}]
+        return {'action': 'error', 'differences': differences, 'message': msg('net_ipv6_on', lang, network=desired['name'])}
     differences = network_differences(desired, observed)
     if not differences:
         return {'action': 'none', 'differences': [], 'message': ''}
@@ -172,6 +196,6 @@ def network_view(state):
     """The fields shown in diff and in the result."""
     if state is None:
         return {}
-    view = dict((field, state.get(field)) for field in ('name',) + COMPARED_FIELDS)
+    view = dict((field, state.get(field)) for field in ('name',) + COMPARED_FIELDS + ('ipv6',))
     view['labels'] = dict(state.get('labels') or {})
     return view

@@ -15,12 +15,20 @@ description:
     root file system, restart always) and gives it the rule set of every client of the Docker host in
     one call.
   - The rule set fills two chains of its own, C(COAXIS-OPT) (jumped to first from C(DOCKER-USER)) and
-    C(COAXIS-OPT-INPUT) (jumped to first from C(INPUT)). Per client, and per Coaxis LAN, exactly what
-    printing needs; every rule carries the comment C(coaxis-opt client=<name>).
-  - "Coaxis LAN to the client's address, TCP, its listen ports only (one per printer)."
-  - "The replies back (conntrack C(RELATED,ESTABLISHED))."
-  - "Isolation: a client container cannot open a connection to another client, to the Coaxis LAN or
-    to the Docker host itself (rejected, so the sender sees a refusal at once)."
+    C(COAXIS-OPT-INPUT) (jumped to first from C(INPUT)). Default deny on the client network, per
+    client exactly what printing needs; every client rule carries the comment C(coaxis-opt client=<name>).
+  - "In: each Coaxis host (O(coaxis_sources)) to the client's address, TCP, its listen ports only (one
+    per printer)."
+  - "Out: TCP to each of its sites' C(host:port) and ICMP echo to the site (the status report's ping);
+    when a site is named by host name, the addresses the name resolves to on the Docker host, and DNS
+    (UDP and TCP 53) to O(dns_servers). Every client may also reach the admin interface (O(admin_url))."
+  - "The replies of those connections (conntrack C(RELATED,ESTABLISHED))."
+  - "Then everything else into or out of the client bridge is rejected by the chain itself (another
+    client, the Coaxis LAN, other networks, the Internet, any other source or port), whatever Docker's
+    C(FORWARD) policy; and a client container cannot open a connection to the Docker host itself.
+    Rejected, so the sender sees a refusal at once."
+  - The edge proxy (host network) reaches the clients' nginx from the Docker host itself, a path that
+    does not cross C(FORWARD).
   - "Clients missing from O(clients) lose their rules (pruned): pass every client of the Docker host."
   - The rules are applied in one C(iptables-restore --noflush) transaction, so a failure leaves the
     previous rules in place. The rule set is saved on the container's volume; the container re-applies
@@ -48,10 +56,24 @@ options:
     type: str
   coaxis_lans:
     description:
-      - The Coaxis LAN(s) allowed to print to the clients, in CIDR form.
+      - The Coaxis LAN(s), in CIDR form; client containers may open nothing there (but the admin interface).
     type: list
     elements: str
     required: true
+  coaxis_sources:
+    description:
+      - The Coaxis hosts allowed to print to the clients' listen ports, as IPv4 addresses or networks.
+        The Docker hosts on the Coaxis LAN are not among them.
+      - When omitted, the Coaxis LANs are the sources (the rule set before this option existed).
+    type: list
+    elements: str
+  dns_servers:
+    description:
+      - The DNS servers a client container may ask, only when one of its sites is named by host name.
+      - When omitted, the name servers of the Docker host's C(/etc/resolv.conf) (what the engine hands its
+        containers; C(/run/systemd/resolve/resolv.conf) when that one only names a local stub).
+    type: list
+    elements: str
   clients:
     description:
       - Every client of this Docker host.
@@ -72,6 +94,23 @@ options:
         type: list
         elements: int
         default: []
+      sites:
+        description: Its sites, the only places it may open connections to (with the admin interface).
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          name:
+            description: Site name.
+            type: str
+          host:
+            description: The site's SSH server, an IPv4 address or a host name.
+            type: str
+            required: true
+          port:
+            description: Its SSH port.
+            type: int
+            default: 22
   admin_url:
     description:
       - URL of the admin interface the clients' nginx forwards to; every client container may open
@@ -132,11 +171,15 @@ EXAMPLES = r"""
     docker_host: unix:///var/run/docker.sock
     network: opt-clients
     coaxis_lans: [192.168.2.0/24]
+    coaxis_sources: [192.168.2.10, 192.168.2.11]
     image: registry.coaxis.lan/opt/opt-firewall:0.1.0
     clients:
       - name: acme
         ip: 172.16.1.10
         ports: [9101, 9102]
+        sites:
+          - {name: lyon, host: 203.0.113.10, port: 22}
+          - {name: paris, host: paris.acme.example}
       - name: ma-societe
         ip: 172.16.1.11
         ports: [9101]
@@ -182,6 +225,7 @@ status:
 """
 
 import os
+import socket
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
@@ -201,7 +245,14 @@ def build_module():
             name=dict(type='str', required=True),
             ip=dict(type='str', required=True),
             ports=dict(type='list', elements='int', default=[]),
+            sites=dict(type='list', elements='dict', default=[], options=dict(
+                name=dict(type='str'),
+                host=dict(type='str', required=True),
+                port=dict(type='int', default=22),
+            )),
         )),
+        coaxis_sources=dict(type='list', elements='str'),
+        dns_servers=dict(type='list', elements='str'),
         admin_url=dict(type='str'),
         admin_address=dict(type='str'),
         deployed_only=dict(type='bool', default=True),
@@ -231,6 +282,37 @@ def admin_allow(params, lang):
     if _ipplan.parse_ipv4(address) is None:
         return [], [msg('fw_admin_not_address', lang, host=address)]
     return [{'name': 'admin', 'address': address, 'port': parsed[2]}], []
+
+
+RESOLV_CONF = '/etc/resolv.conf'
+RESOLVED_CONF = '/run/systemd/resolve/resolv.conf'
+
+
+def name_servers(path):
+    """IPv4 name servers of a resolv.conf, [] when it cannot be read."""
+    try:
+        with open(path) as handle:
+            lines = handle.read().splitlines()
+    except (IOError, OSError):
+        return []
+    return [line.split()[1] for line in lines
+            if len(line.split()) > 1 and line.split()[0] == 'nameserver' and _ipplan.parse_ipv4(line.split()[1])]
+
+
+def host_dns_servers():
+    """The resolvers the engine hands its containers: the host's, or systemd-resolved's upstreams
+    when the host only names its local stub (the engine does the same)."""
+    servers = name_servers(RESOLV_CONF)
+    if servers and all(server.startswith('127.') for server in servers):
+        servers = name_servers(RESOLVED_CONF)
+    return [server for server in servers if not server.startswith('127.')]
+
+
+def resolve(host):
+    try:
+        return [info[4][0] for info in socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)]
+    except (socket.gaierror, UnicodeError):
+        return []
 
 
 def create_container(client, spec):
@@ -293,9 +375,16 @@ def main():
     url = params['docker_host']
     _docker.check_requirements(module)
     clients = params['clients']
-    errors = _fwplan.validate(params['coaxis_lans'], clients, lang)
+    sources = params['coaxis_sources']
+    errors = _fwplan.validate(params['coaxis_lans'], clients, lang, sources=sources)
+    errors += _fwplan.validate_dns_servers(params['dns_servers'], lang)
     allow, allow_errors = admin_allow(params, lang)
     errors += allow_errors
+    if not errors:
+        named = any(not _ipplan.parse_ipv4(site['host']) for c in clients for site in c.get('sites') or [])
+        dns = params['dns_servers'] if params['dns_servers'] is not None else (host_dns_servers() if named else [])
+        clients, egress_errors = _fwplan.resolve_egress(clients, resolve, dns, lang)
+        errors += egress_errors
 
     client = _docker.docker_client(module)
     step = msg('step_firewall_inspect', lang)
@@ -320,7 +409,7 @@ def main():
             clients = _fwplan.deployed(clients, _docker.managed_client_names(client), params['include'])
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
                                          params['interval'])
-        desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow)
+        desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow, sources)
         observed = _docker.observe_service(client, params['name'], image_id)
         current_rules = _edgeread.read_rules(client, observed['id']) if observed else ''
         status, status_text = None, msg('fw_status_no_container', lang)

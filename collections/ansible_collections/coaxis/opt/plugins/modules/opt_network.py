@@ -14,6 +14,8 @@ description:
   - Creates the bridge network the client containers live on, with a fixed subnet, gateway,
     optional O(ip_range), bridge name and container interface prefix, and inter-container
     communication (ICC) off by default.
+  - IPv6 is off, explicitly (C(EnableIPv6=false) in the create call), because the firewall filters IPv4
+    only. An existing network with IPv6 on is refused, whatever O(recreate) says, and never recreated.
   - An existing network that differs from the task (drift) is an error, never silently fixed.
     A network with containers attached is never recreated. A network without containers is
     recreated only with O(recreate=when_empty).
@@ -133,6 +135,10 @@ network:
     icc:
       description: Whether inter-container communication is on.
       type: bool
+    ipv6:
+      description: Whether IPv6 is on (always false for a network this module accepts).
+      type: bool
+      sample: false
 actions:
   description: What was done (or would be done in check mode).
   returned: always
@@ -175,18 +181,16 @@ def inspect(client, name):
 
 
 def create(client, desired):
-    types = _docker.docker.types
-    pool = types.IPAMPool(subnet=desired['subnet'], gateway=desired['gateway'], iprange=desired['ip_range'])
-    client.api.create_network(
-        desired['name'], driver='bridge', options=_netplan.create_options(desired),
-        ipam=types.IPAMConfig(driver='default', pool_configs=[pool]),
-        labels=_netplan.create_labels(desired),
-    )
+    """POST /networks/create with the body of _netplan.create_body(): the SDK's create_network leaves
+    EnableIPv6 out when it is false, and an engine may then default it on (daemon options)."""
+    api = client.api
+    response = api._post_json(api._url('/networks/create'), data=_netplan.create_body(desired))
+    api._result(response, json=True)
     return inspect(client, desired['name'])
 
 
 def result_network(state):
-    keys = ('id', 'name', 'subnet', 'gateway', 'ip_range', 'bridge_name', 'icc')
+    keys = ('id', 'name', 'subnet', 'gateway', 'ip_range', 'bridge_name', 'icc', 'ipv6')
     return dict((key, state.get(key)) for key in keys)
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.filter.inventory import opt_client_specs, opt_firewall_clients, opt_volume_names
+from ansible_collections.coaxis.opt.plugins.filter.inventory import (opt_client_specs, opt_coaxis_sources, opt_firewall_clients,
+                                                                     opt_volume_names)
 
 HOSTVARS = {
     'acme': {'opt_docker_host': 'dh1', 'opt_ip': '10.128.0.10', 'opt_volume_migrate': True,
@@ -42,12 +43,27 @@ def test_volume_names_refuses_a_non_dict_volume():
         opt_volume_names([{'name': 'acme', 'logs_volume': 'opt-acme-logs-2'}])
 
 
-def test_opt_firewall_clients_collects_every_listen_port():
+def test_opt_firewall_clients_collects_every_listen_port_and_site():
     specs = [{'name': 'acme', 'ip': '10.128.0.10', 'sites': [
-        {'name': 'lyon', 'printers': [{'listen_port': 9102}, {'listen_port': 9101}]},
-        {'name': 'paris', 'printers': [{'listen_port': 9201}]},
+        {'name': 'lyon', 'host': '10.130.0.10', 'printers': [{'listen_port': 9102}, {'listen_port': 9101}]},
+        {'name': 'paris', 'host': 'paris.acme.example', 'port': 2222, 'printers': [{'listen_port': 9201}]},
         {'name': 'empty'}]}]
-    assert opt_firewall_clients(specs) == [{'name': 'acme', 'ip': '10.128.0.10', 'ports': [9101, 9102, 9201]}]
+    assert opt_firewall_clients(specs) == [{
+        'name': 'acme', 'ip': '10.128.0.10', 'ports': [9101, 9102, 9201],
+        'sites': [{'name': 'lyon', 'host': '10.130.0.10', 'port': 22},
+                  {'name': 'paris', 'host': 'paris.acme.example', 'port': 2222}]}]
+
+
+def test_opt_coaxis_sources_are_the_coaxis_hosts_unless_the_docker_host_names_them():
+    groups = {'docker_hosts': ['dh1'], 'coaxis_hosts': ['erp-1', 'rds-1']}
+    hostvars = {'dh1': {}, 'erp-1': {'ansible_host': '192.168.2.10'}, 'rds-1': {}}
+    assert opt_coaxis_sources(groups, hostvars, 'dh1') == ['192.168.2.10', 'rds-1']
+    hostvars['dh1'] = {'opt_coaxis_sources': ['192.168.2.8/29']}
+    assert opt_coaxis_sources(groups, hostvars, 'dh1') == ['192.168.2.8/29']
+    with pytest.raises(AnsibleFilterError, match='opt_coaxis_sources of dh1 must be a list'):
+        opt_coaxis_sources(groups, {'dh1': {'opt_coaxis_sources': '192.168.2.10'}}, 'dh1')
+    with pytest.raises(AnsibleFilterError, match='opt_coaxis_sources: expects groups'):
+        opt_coaxis_sources(groups, hostvars, 'erp-1')
 
 
 def test_opt_firewall_clients_needs_an_address():

@@ -24,19 +24,28 @@ def hostvars(**changes):
         'initech': {'opt_docker_host': 'docker-2', 'opt_ip': '10.0.0.3'},
     }
     for name, values in changes.items():
-        result[name] = dict(result[name], **values)
+        result[name] = dict(result.get(name, {}), **values)
     return result
 
 
 def test_digests_of_the_hosts_and_its_clients_variables_only():
     inputs = opt_host_inputs(GROUPS, hostvars(), 'docker-1')
-    assert sorted(inputs) == ['client.acme', 'client.globex', 'host.opt_image', 'host.opt_network']
+    assert sorted(inputs) == ['client.acme', 'client.globex', 'firewall.coaxis_sources', 'host.opt_image',
+                              'host.opt_network']
     assert inputs['host.opt_image'] == digest('img:1')
     assert 'secret' not in repr(inputs)
     # Only opt_* variables count; another client's change does not touch this host's inputs.
     assert opt_host_inputs(GROUPS, hostvars(acme={'other': 2}, initech={'opt_ip': '10.0.0.9'}), 'docker-1') == inputs
     assert opt_host_inputs(GROUPS, hostvars(acme={'opt_ip': '10.0.0.7'}), 'docker-1')['client.acme'] \
         != inputs['client.acme']
+
+
+def test_a_coaxis_host_moving_changes_the_inputs_of_the_docker_hosts():
+    groups = dict(GROUPS, coaxis_hosts=['erp-1'])
+    before = opt_host_inputs(groups, hostvars(**{'erp-1': {'ansible_host': '192.168.2.10'}}), 'docker-1')
+    after = opt_host_inputs(groups, hostvars(**{'erp-1': {'ansible_host': '192.168.2.11'}}), 'docker-1')
+    assert before['firewall.coaxis_sources'] != after['firewall.coaxis_sources']
+    assert dict(before, **{'firewall.coaxis_sources': None}) == dict(after, **{'firewall.coaxis_sources': None})
 
 
 def test_not_a_docker_host_is_a_usage_error():

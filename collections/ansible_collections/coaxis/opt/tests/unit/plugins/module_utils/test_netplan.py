@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.coaxis.opt.plugins.module_utils._netplan import (
+    create_body,
     create_labels,
     create_options,
     desired_network,
@@ -115,3 +118,25 @@ def test_create_options_and_labels():
         'com.docker.network.container_iface_prefix': 'eth',
     }
     assert create_labels(want) == {'env': 'lab', 'coaxis.opt.managed-by': 'coaxis-opt'}
+
+
+def test_the_create_call_turns_ipv6_off_explicitly():
+    body = create_body(desired(ip_range='10.128.1.0/24'))
+    assert body['EnableIPv6'] is False
+    assert body['IPAM'] == {'Driver': 'default', 'Options': {}, 'Config': [
+        {'Subnet': '10.128.0.0/16', 'Gateway': '10.128.0.1', 'IPRange': '10.128.1.0/24'}]}
+    assert body['Options'] == create_options(desired()) and body['Labels'] == create_labels(desired())
+    assert 'IPRange' not in create_body(desired())['IPAM']['Config'][0]
+
+
+@pytest.mark.parametrize('recreate', ['never', 'when_empty'])
+@pytest.mark.parametrize('containers', [{}, {'c1': {'Name': 'opt-acme', 'IPv4Address': '10.128.0.10/16'}}])
+def test_a_network_with_ipv6_on_is_refused_never_recreated(recreate, containers):
+    observed = normalize_network(inspect(EnableIPv6=True, Containers=containers))
+    assert observed['ipv6'] is True and normalize_network(inspect())['ipv6'] is False
+    plan = plan_network(desired(recreate=recreate), observed)
+    assert plan['action'] == 'error'
+    assert plan['differences'] == [{'field': 'ipv6', 'before': True, 'after': False}]
+    assert plan['message'].startswith('network opt-clients has IPv6 enabled: the client network must be IPv4 only')
+    assert plan_network(desired(), observed, lang='fr')['message'].startswith(
+        'le réseau opt-clients a IPv6 activé')
