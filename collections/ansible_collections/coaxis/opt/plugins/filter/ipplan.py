@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import filter_lang, usage_error
 
@@ -64,6 +64,7 @@ def inventory_errors(groups, hostvars, lang='en'):
             spec['ip'] = client_vars.get('opt_ip')
         by_host[host].append(spec)
     errors.extend(subdomain_errors(groups, hostvars, lang))
+    errors.extend(_limits.inventory_errors(groups, hostvars, lang))
     for host in docker_hosts:
         host_vars = hostvars[host]
         network = dict(host_vars.get('opt_network') or {})

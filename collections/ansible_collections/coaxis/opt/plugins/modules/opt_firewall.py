@@ -122,6 +122,19 @@ options:
       - Seconds between two checks of the rules by the container.
     type: int
     default: 5
+  limits:
+    description:
+      - Resource limits of the container; a key left out keeps its default. C(memory), a size with
+        k, m or g, 16m to 64g (default C(64m), no swap beyond it); C(pids), 16 to 65536 (default C(64));
+        C(cpus), 0.01 to 256 (default C(0.5)). A change recreates the container (once).
+    type: dict
+    default: {}
+  log:
+    description:
+      - Its Docker log; a key left out keeps its default. C(driver), C(json-file) (default) or C(local);
+        C(max_size), 16k to 1g (default C(10m)); C(max_file), 1 to 100 (default C(3)).
+    type: dict
+    default: {}
 author:
   - Coaxis OPT team (@coaxis)
 """
@@ -186,7 +199,8 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _fwplan, _ipplan, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import (_configapply, _docker, _edgeread, _fwplan, _ipplan,
+                                                                  _limits, _render)
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 START_WAIT = 10
@@ -211,6 +225,8 @@ def build_module():
         volume=dict(type='str', default='opt-firewall'),
         backend=dict(type='str', default='auto', choices=list(_fwplan.BACKENDS)),
         interval=dict(type='int', default=5),
+        limits=dict(type='dict', default={}),
+        log=dict(type='dict', default={}),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -244,7 +260,8 @@ def create_container(client, spec):
     host_config = client.api.create_host_config(
         network_mode='host', cap_drop=['ALL'], cap_add=spec['cap_add'], read_only=True,
         tmpfs={'/run': 'rw,nosuid,nodev,noexec,size=1m'}, binds=binds,
-        restart_policy={'Name': spec['restart']})
+        restart_policy={'Name': spec['restart']}, security_opt=['no-new-privileges:true'],
+        **_limits.host_config_args(spec['limits'], spec['log']))
     created = client.api.create_container(
         spec['image'], name=spec['name'], host_config=host_config, labels=_fwplan.container_labels(spec),
         environment={'OPT_FIREWALL_BACKEND': spec['backend'], 'OPT_FIREWALL_INTERVAL': str(spec['interval'])})
@@ -296,6 +313,8 @@ def main():
     errors = _fwplan.validate(params['coaxis_lans'], clients, lang)
     allow, allow_errors = admin_allow(params, lang)
     errors += allow_errors
+    errors += _limits.validate_limits('firewall', params['limits'], 'limits', lang) + _limits.validate_log(
+        params['log'], 'log', lang)
 
     client = _docker.docker_client(module)
     step = msg('step_firewall_inspect', lang)
@@ -319,7 +338,7 @@ def main():
         if params['deployed_only']:
             clients = _fwplan.deployed(clients, _docker.managed_client_names(client), params['include'])
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
-                                         params['interval'])
+                                         params['interval'], params['limits'], params['log'])
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow)
         observed = _docker.observe_service(client, params['name'], image_id)
         current_rules = _edgeread.read_rules(client, observed['id']) if observed else ''
