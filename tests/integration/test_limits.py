@@ -137,7 +137,7 @@ def small_logs(engine, tmp_path_factory):
     from conftest import Inventory
     ensure_deployed(engine, tmp_path_factory.mktemp("limits-flood-deployed"))
     inventory = Inventory(tmp_path_factory.mktemp("limits-flood") / "inventory")
-    inventory.set_vars("group_vars", "docker_hosts", opt_log_max_size="100k", opt_log_max_file=2)
+    inventory.set_vars("group_vars", "docker_hosts", opt_log={"max_size": "100k", "max_file": 2})
     run = inventory.playbook("add_client.yml", "-e", "client=acme")
     assert run.rc == 0, run
     again = inventory.playbook("add_client.yml", "-e", "client=acme")
