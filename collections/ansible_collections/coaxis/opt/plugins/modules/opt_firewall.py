@@ -199,8 +199,8 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import (_configapply, _docker, _edgeread, _fwplan, _ipplan,
-                                                                  _limits, _render)
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _fwplan, _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _limits, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 START_WAIT = 10
