@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import container_ip, deployment_changed, ensure_deployed, lab_address
+from conftest import Inventory, container_ip, deployment_changed, engine_snapshot, ensure_deployed, lab_address
 
 EDGE = "10.129.0.1"  # the Docker host's address on the Coaxis LAN (edge on the host network)
 LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
@@ -32,6 +32,21 @@ LOG_CONFIG = {"Type": "json-file", "Config": {"max-size": "10m", "max-file": "3"
 @pytest.fixture(scope="module")
 def deployed_lab(engine, tmp_path_factory):
     return ensure_deployed(engine, tmp_path_factory.mktemp("limits-deployed"))
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("opt_client_limits", {"memory": "1x"}, "lab-docker-host: opt_client_limits: memory '1x' is not a size in 16m..64g"),
+    ("opt_edge_limits", {"pids": 8}, "lab-docker-host: opt_edge_limits: pids 8 is not a whole number in 16..65536"),
+    ("opt_firewall_limits", {"cpu": 1}, "lab-docker-host: opt_firewall_limits: unknown key(s) cpu"),
+    ("opt_log", {"driver": "syslog", "max_file": 0}, "lab-docker-host: opt_log: log driver 'syslog' is not one of"),
+], ids=["client-memory", "edge-pids", "firewall-key", "log-driver"])
+def test_a_wrong_limit_or_log_setting_is_refused_before_any_change(deployed_lab, tmp_path, variable, value, message):
+    inventory = Inventory(tmp_path / "inventory")
+    inventory.set_vars("group_vars", "docker_hosts", **{variable: value})
+    before = engine_snapshot(deployed_lab)
+    run = inventory.playbook("add_client.yml", "-e", "client=acme")
+    assert run.rc != 0 and message in run.out, run
+    assert engine_snapshot(deployed_lab) == before
 
 
 @pytest.mark.parametrize("name", sorted(LIMITS))
@@ -134,7 +149,6 @@ def flood(host, count, seconds=120):
 
 @pytest.fixture(scope="module")
 def small_logs(engine, tmp_path_factory):
-    from conftest import Inventory
     ensure_deployed(engine, tmp_path_factory.mktemp("limits-flood-deployed"))
     inventory = Inventory(tmp_path_factory.mktemp("limits-flood") / "inventory")
     inventory.set_vars("group_vars", "docker_hosts", opt_log={"max_size": "100k", "max_file": 2})
