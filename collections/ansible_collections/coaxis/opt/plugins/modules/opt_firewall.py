@@ -11,8 +11,9 @@ module: opt_firewall
 short_description: The Docker host's firewall for the OPT client containers (Coaxis OPT)
 version_added: 0.1.0
 description:
-  - Runs the firewall container (host network, capabilities C(NET_ADMIN) and C(NET_RAW) only, read-only
-    root file system, restart always) and gives it the rule set of every client of the Docker host in
+  - Runs the firewall container (host network, capabilities C(NET_ADMIN) and C(NET_RAW) only,
+    C(no-new-privileges), read-only root file system, bounded memory, pids, CPU and log, restart always)
+    and gives it the rule set of every client of the Docker host in
     one call.
   - The rule set fills two chains of its own, C(COAXIS-OPT) (jumped to first from C(DOCKER-USER)) and
     C(COAXIS-OPT-INPUT) (jumped to first from C(INPUT)). Per client, and per Coaxis LAN, exactly what

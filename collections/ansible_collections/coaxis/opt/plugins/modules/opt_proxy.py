@@ -12,7 +12,8 @@ short_description: The edge reverse proxy of a Docker host, one vhost per client
 version_added: 0.1.0
 description:
   - Runs the edge container (nginx, host network, ports 80 and 443, capabilities C(CHOWN), C(NET_BIND_SERVICE),
-    C(SETGID), C(SETUID) only, read-only root, restart always) and gives it one vhost per client,
+    C(SETGID), C(SETUID) only, C(no-new-privileges), read-only root, bounded memory, pids, CPU and log,
+    restart always) and gives it one vhost per client,
     C(<subdomain>.<domain>), forwarding to the client container's nginx (which adds C(X-OPT-Client)).
     HTTP redirects to HTTPS; a host no client owns gets a 404 page.
   - Each changed vhost is first tested alone with C(nginx -t). A vhost nginx refuses is left out (the
