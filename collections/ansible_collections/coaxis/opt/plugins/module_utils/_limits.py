@@ -161,6 +161,15 @@ def validate_log(given, where, lang='en'):
     return errors
 
 
+def engine_cpus_errors(kind, given, ncpu, where, url, lang='en'):
+    """The engine refuses a CPU share above its own CPUs at create time, after other changes: say it first.
+    ``given`` is VALID; ``ncpu`` the engine's CPUs (its info), None when unknown."""
+    cpus = _number(limits_of(kind, given)['cpus'])
+    if not ncpu or cpus <= ncpu:
+        return []
+    return [msg('limits_cpus_engine', lang, where=where, value=limits_of(kind, given)['cpus'], ncpu=ncpu, url=url)]
+
+
 def limits_spec(kind, given):
     """The limits of a VALID setting as the engine takes them, for a container spec (and its hash)."""
     limits = limits_of(kind, given)

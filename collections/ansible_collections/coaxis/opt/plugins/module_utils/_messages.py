@@ -1028,6 +1028,10 @@ MESSAGES = {
         'en': '{where}: cpus {value!r} is not a number of CPUs in {range}',
         'fr': '{where} : cpus {value!r} n\'est pas un nombre de processeurs dans {range}',
     },
+    'limits_cpus_engine': {
+        'en': '{where}: cpus {value} is more than the {ncpu} CPU(s) of the engine {url}',
+        'fr': '{where} : cpus {value} dépasse les {ncpu} processeur(s) du moteur {url}',
+    },
     'log_driver_invalid': {
         'en': '{where}: log driver {value!r} is not one of {drivers} (the drivers Docker bounds with max_size and '
               'max_file)',

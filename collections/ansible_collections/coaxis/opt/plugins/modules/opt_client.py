@@ -328,6 +328,7 @@ def main():
                       if not _ipplan.valid_client_name(c['name'])]
         errors += _clientapply.unmanaged_name_clashes(state, specs, lang)
         errors += _clientapply.interface_errors(client, specs, lang)
+        errors += _limits.engine_cpus_errors('client', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
         if errors:
             module.fail_json(msg=msg('plan_refused', lang, count=len(errors), errors='; '.join(errors)),
                              errors=errors, changed=False)

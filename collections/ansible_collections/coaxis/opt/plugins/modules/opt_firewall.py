@@ -333,6 +333,8 @@ def main():
         except _docker.NotFound:
             errors.append(msg('fw_image_missing', lang, image=params['image'], url=url))
             image_id = None
+        if not errors:
+            errors += _limits.engine_cpus_errors('firewall', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
         if errors:
             module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
 

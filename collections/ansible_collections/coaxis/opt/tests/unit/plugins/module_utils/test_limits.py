@@ -118,3 +118,12 @@ def test_edge_and_firewall_specs_carry_limits_and_no_new_privileges():
     assert fw['cap_add'] == ['NET_ADMIN', 'NET_RAW']
     assert fw['hash'] != _fwplan.desired_container('opt-firewall', 'img', 'opt-firewall', 'auto', 5,
                                                    {'memory': '128m'})['hash']
+
+
+def test_a_cpu_share_above_the_engine_cpus_is_refused_before_the_engine_does():
+    url = 'unix:///var/run/docker.sock'
+    assert _limits.engine_cpus_errors('client', {'cpus': 2}, 2, 'limits', url) == []
+    assert _limits.engine_cpus_errors('client', {}, 1, 'limits', url) == []
+    assert _limits.engine_cpus_errors('edge', {'cpus': '4'}, None, 'limits', url) == []  # unknown: the engine says
+    assert _limits.engine_cpus_errors('edge', {'cpus': '4'}, 2, 'limits', url, 'fr') == [
+        'limits : cpus 4 dépasse les 2 processeur(s) du moteur unix:///var/run/docker.sock']
