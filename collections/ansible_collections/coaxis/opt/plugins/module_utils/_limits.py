@@ -11,7 +11,8 @@ max-size * max-file). The inventory sets them per Docker host (opt_client_limits
 opt_edge_limits, opt_firewall_limits, opt_log); every key has a default.
 
 Measured on the lab (Docker 20.10, cgroup v1): a client with 2 sites ~21 MiB and 11 pids at rest,
-22 MiB at peak under 3000 HTTPS requests through its nginx (each more site ~3 MiB, 2 pids); the
+22 MiB at peak under 3000 HTTPS requests through its nginx, 28 MiB (page cache included) and 11
+pids while three 20 MiB print jobs crossed it at once (each more site ~3 MiB, 2 pids); the
 edge 5 MiB with 2 vhosts, 15 MiB with 100 (18 MiB during a reload); the firewall under 4 MiB and
 3 pids. The defaults leave more than ten times that.
 """
