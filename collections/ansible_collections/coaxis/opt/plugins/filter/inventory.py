@@ -10,6 +10,7 @@ The inventory keeps one host per client (group ``opt_clients``) with ``opt_ip``,
 
 from __future__ import annotations
 
+from ansible_collections.coaxis.opt.plugins.module_utils import _inventorycheck
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import MESSAGES, msg
 from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import filter_lang, usage_error
 
@@ -117,12 +118,10 @@ def opt_coaxis_sources(groups, hostvars, docker_host):
     its inventory name). Never the whole Coaxis LAN: the Docker hosts live there too."""
     if not isinstance(groups, dict) or docker_host not in groups.get('docker_hosts', []):
         raise usage_error('opt_coaxis_sources: expects groups (with docker_hosts holding %r)' % (docker_host,))
-    declared = hostvars[docker_host].get('opt_coaxis_sources')
-    if declared not in (None, ''):
-        if not isinstance(declared, (list, tuple)):
-            raise usage_error('opt_coaxis_sources of %s must be a list, got %r' % (docker_host, declared))
-        return list(declared)
-    return [hostvars[name].get('ansible_host') or name for name in groups.get('coaxis_hosts', [])]
+    declared = _inventorycheck.coaxis_sources(groups, hostvars, docker_host)
+    if not isinstance(declared, (list, tuple)):
+        raise usage_error('opt_coaxis_sources of %s must be a list, got %r' % (docker_host, declared))
+    return list(declared)
 
 
 def opt_msg(key, lang='en', **kw):

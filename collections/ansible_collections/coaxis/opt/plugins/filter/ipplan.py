@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _inventorycheck, _ipplan, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _inventorycheck, _ipplan, _limits, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import filter_lang, usage_error
 
@@ -141,6 +141,9 @@ INVENTORY_CHECKS = (
     _inventorycheck.vhost_extra_errors,       # opt_vhost_extra
     _inventorycheck.docker_host_errors,       # opt_docker_url/_tls/_insecure, opt_admin_url, opt_domain, TLS
     _inventorycheck.route_errors,             # opt_docker_host_address (the Coaxis hosts' routes)
+    _limits.inventory_errors,                 # opt_client_limits, opt_edge_limits, opt_firewall_limits, opt_log
+    _inventorycheck.signing_errors,           # opt_admin_signing_secret (with opt_admin_url)
+    _inventorycheck.source_errors,            # opt_coaxis_sources (the Coaxis hosts that print)
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _netplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _limits, _netplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 IFNAME_MIN_API = '1.48'
@@ -96,6 +96,9 @@ def _create(client, spec, existing_volumes):
         sysctls=spec.get('sysctls') or None,
         security_opt=['no-new-privileges:true'],
         privileged=False,
+        read_only=spec['read_only'],
+        tmpfs=spec['tmpfs'],
+        **_limits.host_config_args(spec['limits'], spec['log'])
     )
     driver_opt = {_clientplan.IFNAME_DRIVER_OPT: spec['interface']} if spec.get('interface') else None
     networking_config = client.api.create_networking_config({
@@ -104,7 +107,7 @@ def _create(client, spec, existing_volumes):
     created = client.api.create_container(
         image=spec['image'], name=spec['name'], hostname=spec['hostname'], labels=spec['labels'],
         host_config=host_config, networking_config=networking_config, stop_timeout=spec['stop_timeout'],
-        detach=True,
+        user=spec['user'], detach=True,
     )
     client.api.start(created['Id'])
 

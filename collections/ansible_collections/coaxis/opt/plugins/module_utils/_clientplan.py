@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ansible_collections.coaxis.opt.plugins.module_utils import _limits
+
 LABEL_CLIENT = 'coaxis.opt.client'
 LABEL_MANAGED_BY = 'coaxis.opt.managed-by'
 LABEL_HASH = 'coaxis.opt.config-hash'
@@ -28,6 +30,14 @@ IFNAME_DRIVER_OPT = 'com.docker.network.endpoint.ifname'
 # Some engines set it by default, others not; stating it keeps the probe engine-independent.
 SYSCTLS = {'net.ipv4.ping_group_range': '0 2147483647'}
 UP_STATES = ('running', 'restarting')
+# The container runs as mast (the image's user, stated in the create call) on a read-only root
+# filesystem; it writes only to its logs volume and to these size-bounded tmpfs: mast's run
+# directory (control socket, the sites' forward sockets, nginx's pid and temporary files) and /tmp.
+USER = '10001:10001'
+TMPFS = {
+    '/run/mast': 'rw,nosuid,nodev,noexec,size=64m,uid=10001,gid=10001,mode=0755',
+    '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
+}
 
 COMMON_DEFAULTS = {
     'container_prefix': 'opt-',
@@ -38,6 +48,8 @@ COMMON_DEFAULTS = {
     'cap_add': [],
     'stop_timeout': 10,
     'labels': {},
+    'limits': None,
+    'log': None,
 }
 
 
@@ -65,7 +77,8 @@ def desired_container(client, common):
     client: dict(name, ip, interface=None, labels=None, config_volume=None, logs_volume=None);
     the volume names default to volume_names() (the spec, hence the hash, of a client that
     names no volume is the same as before volumes could be named).
-    common: dict(network, image_id, and optionally the keys of COMMON_DEFAULTS).
+    common: dict(network, image_id, and optionally the keys of COMMON_DEFAULTS); limits and log
+    are _limits.limits_spec('client', ...) and _limits.log_spec(...) (their defaults when None).
     """
     settings = dict(COMMON_DEFAULTS)
     settings.update(dict((k, v) for k, v in common.items() if v is not None))
@@ -95,6 +108,11 @@ def desired_container(client, common):
         'cap_add': sorted(settings.get('cap_add') or []),
         'sysctls': dict(SYSCTLS),
         'stop_timeout': settings['stop_timeout'],
+        'limits': settings['limits'] or _limits.limits_spec('client', None),
+        'log': settings['log'] or _limits.log_spec(None),
+        'user': USER,
+        'read_only': True,
+        'tmpfs': dict(TMPFS),
         'labels': labels,
     }
     spec['labels'][LABEL_HASH] = config_hash(spec)

@@ -20,7 +20,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 MOUNT = '/cfg'
@@ -127,7 +127,8 @@ def create_helper(client, image_id, volume, name, command, user=None, volumes=No
                   for v in volumes]
     host_config = client.api.create_host_config(
         mounts=mounts,
-        network_mode='none', cap_drop=['ALL'], cap_add=cap_add, security_opt=['no-new-privileges:true'])
+        network_mode='none', cap_drop=['ALL'], cap_add=cap_add, security_opt=['no-new-privileges:true'],
+        **_limits.helper_host_config_args())
     created = client.api.create_container(
         image=image_id, name='%s-%s' % (name, uuid.uuid4().hex[:8]), entrypoint=[], command=command, user=user,
         host_config=host_config, labels={HELPER_LABEL: 'config', MANAGED_BY_LABEL: MANAGED_BY},

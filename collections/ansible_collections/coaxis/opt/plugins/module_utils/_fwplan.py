@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import (
     LABEL_HASH, LABEL_MANAGED_BY, MANAGED_BY)
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
@@ -274,8 +274,9 @@ def clients_in(text):
     return sorted(names)
 
 
-def desired_container(name, image, volume, backend, interval):
-    """The firewall container: host network, NET_ADMIN/NET_RAW only, read-only root, restart always."""
+def desired_container(name, image, volume, backend, interval, limits=None, log=None):
+    """The firewall container: host network, NET_ADMIN/NET_RAW only, no-new-privileges, read-only
+    root, restart always, bounded resources and log (``limits``/``log``: the inventory's, VALID)."""
     spec = {
         'name': name,
         'image': image,
@@ -287,6 +288,9 @@ def desired_container(name, image, volume, backend, interval):
         'restart': 'always',
         # A legacy-backend host serialises iptables writers with this lock file; share it.
         'xtables_lock': backend == 'legacy',
+        'no_new_privileges': True,
+        'limits': _limits.limits_spec('firewall', limits),
+        'log': _limits.log_spec(log),
     }
     spec['hash'] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode('utf-8')).hexdigest()
     return spec

@@ -18,7 +18,7 @@ from __future__ import annotations
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
 
 from ansible_collections.coaxis.opt.plugins.module_utils import (
-    _docker, _ipplan, _proxyplan, _render, _routeplan, _siteschema, _volplan)
+    _clientsig, _docker, _fwplan, _ipplan, _proxyplan, _render, _routeplan, _siteschema, _volplan)
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 # Site fields that opt_config's argument spec converts (its SITE_OPTIONS): the integers and the flag.
@@ -158,3 +158,32 @@ def route_errors(groups, hostvars, lang='en'):
         problems = _routeplan.validate_routes([{'dest': subnet, 'via': str(address)}], ROUTES_UNIT, lang)[1]
         errors.extend('%s: %s' % (host, problem) for problem in problems)
     return errors
+
+
+def coaxis_sources(groups, hostvars, host):
+    """The Coaxis hosts allowed to print to ``host``'s clients: its ``opt_coaxis_sources`` when set,
+    else the address of every host of the ``coaxis_hosts`` group (``ansible_host``, or its name)."""
+    declared = hostvars[host].get('opt_coaxis_sources')
+    if declared not in (None, ''):
+        return declared
+    return [plain(hostvars[name].get('ansible_host')) or name for name in groups.get('coaxis_hosts') or []]
+
+
+def source_errors(groups, hostvars, lang='en'):
+    """opt_coaxis_sources (or the coaxis_hosts group's addresses) of every Docker host."""
+    errors = []
+    for host in docker_hosts(groups):
+        sources = coaxis_sources(groups, hostvars, host)
+        if not isinstance(sources, (list, tuple)):
+            sources = [sources]
+        errors.extend('%s: %s' % (host, e) for e in _fwplan.validate_sources([plain(s) for s in sources], lang))
+    return errors
+
+
+def signing_errors(groups, hostvars, lang='en'):
+    """opt_admin_signing_secret of every Docker host that has an opt_admin_url."""
+    hosts = docker_hosts(groups)
+    plain_vars = dict((host, {'opt_admin_url': plain(hostvars[host].get('opt_admin_url')),
+                              'opt_admin_signing_secret': plain(hostvars[host].get('opt_admin_signing_secret'))})
+                      for host in hosts)
+    return _clientsig.inventory_signing_errors(hosts, plain_vars, lang)

@@ -1118,6 +1118,46 @@ MESSAGES = {
         'fr': 'configuration du proxy refusée dans son ensemble, fichiers précédents restaurés : {error}',
     },
     # --- end of admin and edge messages ---
+    # --- resource limits and bounded logs (opt_client, opt_proxy, opt_firewall, opt_log) -------------
+    'limits_not_dict': {
+        'en': '{where} must be a dict, got {value!r}',
+        'fr': '{where} doit être un dictionnaire, reçu {value!r}',
+    },
+    'limits_unknown_key': {
+        'en': '{where}: unknown key(s) {keys}; known: {known}',
+        'fr': '{where} : clé(s) inconnue(s) {keys} ; connues : {known}',
+    },
+    'limits_memory_invalid': {
+        'en': '{where}: memory {value!r} is not a size in {range} (a number with k, m or g)',
+        'fr': '{where} : la mémoire {value!r} n\'est pas une taille dans {range} (un nombre suivi de k, m ou g)',
+    },
+    'limits_pids_invalid': {
+        'en': '{where}: pids {value!r} is not a whole number in {range}',
+        'fr': '{where} : pids {value!r} n\'est pas un entier dans {range}',
+    },
+    'limits_cpus_invalid': {
+        'en': '{where}: cpus {value!r} is not a number of CPUs in {range}',
+        'fr': '{where} : cpus {value!r} n\'est pas un nombre de processeurs dans {range}',
+    },
+    'limits_cpus_engine': {
+        'en': '{where}: cpus {value} is more than the {ncpu} CPU(s) of the engine {url}',
+        'fr': '{where} : cpus {value} dépasse les {ncpu} processeur(s) du moteur {url}',
+    },
+    'log_driver_invalid': {
+        'en': '{where}: log driver {value!r} is not one of {drivers} (the drivers Docker bounds with max_size and '
+              'max_file)',
+        'fr': '{where} : le pilote de journaux {value!r} n\'est pas l\'un de {drivers} (ceux que Docker borne par '
+              'max_size et max_file)',
+    },
+    'log_max_size_invalid': {
+        'en': '{where}: max_size {value!r} is not a size in {range} (a number with k, m or g)',
+        'fr': '{where} : max_size {value!r} n\'est pas une taille dans {range} (un nombre suivi de k, m ou g)',
+    },
+    'log_max_file_invalid': {
+        'en': '{where}: max_file {value!r} is not a whole number in {range}',
+        'fr': '{where} : max_file {value!r} n\'est pas un entier dans {range}',
+    },
+    # --- end of limits messages ---
     # --- language -----------------------------------------------------------------------------
     'lang_unknown': {
         'en': 'unknown language {language!r}: use one of {languages}',

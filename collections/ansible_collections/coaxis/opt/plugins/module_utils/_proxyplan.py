@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits
 from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_HASH, LABEL_MANAGED_BY, MANAGED_BY
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
@@ -175,9 +175,12 @@ def shown(path, content):
     return content.decode('utf-8', 'replace') if isinstance(content, bytes) else content
 
 
-def desired_container(name, image, volume):
+def desired_container(name, image, volume, limits=None, log=None):
+    """The edge container: host network, four capabilities, no-new-privileges, read-only root, bounded
+    resources and log (``limits``/``log``: the inventory's, VALID)."""
     spec = {'name': name, 'image': image, 'volume': volume, 'network_mode': 'host', 'cap_add': CAPS,
-            'restart': 'always'}
+            'restart': 'always', 'no_new_privileges': True, 'limits': _limits.limits_spec('edge', limits),
+            'log': _limits.log_spec(log)}
     spec['hash'] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode('utf-8')).hexdigest()
     return spec
 

@@ -60,7 +60,8 @@ NGINX_FIELDS = ('enabled',)
 NGINX_TEMPLATE = """\
 # Written by coaxis.opt.opt_config for the client {client}; changes made here are overwritten.
 pid /run/mast/nginx/nginx.pid;
-error_log /var/log/mast/nginx-error.log;
+# Both logs go to the container's output: Docker's log driver bounds them (max-size * max-file).
+error_log stderr;
 
 events {{}}
 
@@ -70,7 +71,7 @@ http {{
     fastcgi_temp_path /run/mast/nginx/fastcgi;
     uwsgi_temp_path /run/mast/nginx/uwsgi;
     scgi_temp_path /run/mast/nginx/scgi;
-    access_log /var/log/mast/nginx-access.log;
+    access_log /dev/stdout;
     default_type text/plain;
 
     server {{

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _volplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _volplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 HELPER_LABEL = 'coaxis.opt.helper'
@@ -67,6 +67,7 @@ def helper_config(image_id, source, target, name_prefix):
         'cap_add': list(HELPER_CAPS),
         'security_opt': ['no-new-privileges:true'],
     }
+    host.update(_limits.helper_host_config_args())
     return container, host
 
 

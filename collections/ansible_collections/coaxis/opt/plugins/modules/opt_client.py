@@ -15,6 +15,10 @@ description:
     on one network. Each gets a static IP, hostname, labels, a config volume mounted read-only and a logs
     volume mounted read-write, restart policy, all capabilities dropped unless added back,
     C(no-new-privileges), never the Docker socket.
+  - Each runs as the C(mast) user (C(10001:10001)) on a read-only root filesystem; it writes only to
+    its logs volume and to two size-bounded tmpfs, C(/run/mast) (64 MiB) and C(/tmp) (16 MiB).
+  - Each has a memory limit (and no swap beyond it), a pids limit and a CPU share (O(limits)), and
+    a bounded Docker log (O(log)).
   - The whole plan is validated first (client names, addresses against the network's subnet,
     ip_range, gateway, network and broadcast addresses, duplicates, addresses used by other
     containers on the engine, interface names). Any problem fails the task with every problem
@@ -138,6 +142,25 @@ options:
       - Number of containers created or started in parallel.
     type: int
     default: 4
+  limits:
+    description:
+      - Resource limits of every client container; a key left out keeps its default.
+      - C(memory), a size with k, m or g, 16m to 64g (default C(256m)); the swap limit is the same, so
+        nothing is swapped out beyond it.
+      - C(pids), the most processes and threads, 16 to 65536 (default C(256)).
+      - C(cpus), a number of CPUs, 0.01 to 256 (default C(1.0)).
+      - A change recreates the containers (once).
+    type: dict
+    default: {}
+  log:
+    description:
+      - The Docker log of every client container (mast's and nginx's output); a key left out keeps its default.
+      - C(driver), C(json-file) (default) or C(local); C(max_size), a size with k, m or g, 16k to 1g
+        (default C(10m)); C(max_file), 1 to 100 (default C(3)). Docker keeps at most
+        C(max_size) * C(max_file) per container.
+      - A change recreates the containers (once).
+    type: dict
+    default: {}
 author:
   - Coaxis OPT team (@coaxis)
 """
@@ -154,6 +177,8 @@ EXAMPLES = r"""
       - name: globex
         ip: 10.128.0.11
     only: [acme]
+    limits: {memory: 512m, pids: 512}
+    log: {max_size: 20m, max_file: 5}
     lang: fr
   register: opt
 
@@ -204,7 +229,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientapply, _clientplan, _docker, _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientapply, _clientplan, _docker, _ipplan, _limits
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 
@@ -230,6 +255,8 @@ def build_module():
         labels=dict(type='dict', default={}),
         stop_timeout=dict(type='int', default=10),
         workers=dict(type='int', default=4),
+        limits=dict(type='dict', default={}),
+        log=dict(type='dict', default={}),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -263,6 +290,11 @@ def main():
     url = params['docker_host']
     _docker.check_requirements(module)
 
+    settings_errors = (_limits.validate_limits('client', params['limits'], 'limits', lang)
+                       + _limits.validate_log(params['log'], 'log', lang))
+    if settings_errors:
+        module.fail_json(msg=msg('plan_refused', lang, count=len(settings_errors), errors='; '.join(settings_errors)),
+                         errors=settings_errors, changed=False)
     names = [c['name'] for c in params['clients']]
     only = params['only'] if params['only'] is not None else names
     unknown = [name for name in only if name not in names]
@@ -284,6 +316,8 @@ def main():
             'network', 'container_prefix', 'volume_prefix', 'config_mount', 'logs_mount', 'restart_policy', 'cap_add',
             'stop_timeout', 'labels'))
         common['image_id'] = state['image_id']
+        common['limits'] = _limits.limits_spec('client', params['limits'])
+        common['log'] = _limits.log_spec(params['log'])
         clients = params['clients']
         specs = [_clientplan.desired_container(c, common) for c in clients]
         used = _clientplan.engine_used_addresses(net['attached'], specs, only)
@@ -294,6 +328,7 @@ def main():
                       if not _ipplan.valid_client_name(c['name'])]
         errors += _clientapply.unmanaged_name_clashes(state, specs, lang)
         errors += _clientapply.interface_errors(client, specs, lang)
+        errors += _limits.engine_cpus_errors('client', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
         if errors:
             module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
                              errors=errors, changed=False)

@@ -11,8 +11,9 @@ module: opt_firewall
 short_description: The Docker host's firewall for the OPT client containers (Coaxis OPT)
 version_added: 0.1.0
 description:
-  - Runs the firewall container (host network, capabilities C(NET_ADMIN) and C(NET_RAW) only, read-only
-    root file system, restart always) and gives it the rule set of every client of the Docker host in
+  - Runs the firewall container (host network, capabilities C(NET_ADMIN) and C(NET_RAW) only,
+    C(no-new-privileges), read-only root file system, bounded memory, pids, CPU and log, restart always)
+    and gives it the rule set of every client of the Docker host in
     one call.
   - The rule set fills two chains of its own, C(COAXIS-OPT) (jumped to first from C(DOCKER-USER)) and
     C(COAXIS-OPT-INPUT) (jumped to first from C(INPUT)). Default deny on the client network, per
@@ -161,6 +162,19 @@ options:
       - Seconds between two checks of the rules by the container.
     type: int
     default: 5
+  limits:
+    description:
+      - Resource limits of the container; a key left out keeps its default. C(memory), a size with
+        k, m or g, 16m to 64g (default C(64m), no swap beyond it); C(pids), 16 to 65536 (default C(64));
+        C(cpus), 0.01 to 256 (default C(0.5)). A change recreates the container (once).
+    type: dict
+    default: {}
+  log:
+    description:
+      - Its Docker log; a key left out keeps its default. C(driver), C(json-file) (default) or C(local);
+        C(max_size), 16k to 1g (default C(10m)); C(max_file), 1 to 100 (default C(3)).
+    type: dict
+    default: {}
 author:
   - Coaxis OPT team (@coaxis)
 """
@@ -230,7 +244,8 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _fwplan, _ipplan, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _fwplan, _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _limits, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 START_WAIT = 10
@@ -262,6 +277,8 @@ def build_module():
         volume=dict(type='str', default='opt-firewall'),
         backend=dict(type='str', default='auto', choices=list(_fwplan.BACKENDS)),
         interval=dict(type='int', default=5),
+        limits=dict(type='dict', default={}),
+        log=dict(type='dict', default={}),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -326,7 +343,8 @@ def create_container(client, spec):
     host_config = client.api.create_host_config(
         network_mode='host', cap_drop=['ALL'], cap_add=spec['cap_add'], read_only=True,
         tmpfs={'/run': 'rw,nosuid,nodev,noexec,size=1m'}, binds=binds,
-        restart_policy={'Name': spec['restart']})
+        restart_policy={'Name': spec['restart']}, security_opt=['no-new-privileges:true'],
+        **_limits.host_config_args(spec['limits'], spec['log']))
     created = client.api.create_container(
         spec['image'], name=spec['name'], host_config=host_config, labels=_fwplan.container_labels(spec),
         environment={'OPT_FIREWALL_BACKEND': spec['backend'], 'OPT_FIREWALL_INTERVAL': str(spec['interval'])})
@@ -380,6 +398,8 @@ def main():
     errors += _fwplan.validate_dns_servers(params['dns_servers'], lang)
     allow, allow_errors = admin_allow(params, lang)
     errors += allow_errors
+    errors += _limits.validate_limits('firewall', params['limits'], 'limits', lang) + _limits.validate_log(
+        params['log'], 'log', lang)
     if not errors:
         named = any(not _ipplan.parse_ipv4(site['host']) for c in clients for site in c.get('sites') or [])
         dns = params['dns_servers'] if params['dns_servers'] is not None else (host_dns_servers() if named else [])
@@ -402,13 +422,15 @@ def main():
         except _docker.NotFound:
             errors.append(msg('fw_image_missing', lang, image=params['image'], url=url))
             image_id = None
+        if not errors:
+            errors += _limits.engine_cpus_errors('firewall', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
         if errors:
             module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
 
         if params['deployed_only']:
             clients = _fwplan.deployed(clients, _docker.managed_client_names(client), params['include'])
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
-                                         params['interval'])
+                                         params['interval'], params['limits'], params['log'])
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow, sources)
         observed = _docker.observe_service(client, params['name'], image_id)
         current_rules = _edgeread.read_rules(client, observed['id']) if observed else ''

@@ -12,7 +12,8 @@ short_description: The edge reverse proxy of a Docker host, one vhost per client
 version_added: 0.1.0
 description:
   - Runs the edge container (nginx, host network, ports 80 and 443, capabilities C(CHOWN), C(NET_BIND_SERVICE),
-    C(SETGID), C(SETUID) only, read-only root, restart always) and gives it one vhost per client,
+    C(SETGID), C(SETUID) only, C(no-new-privileges), read-only root, bounded memory, pids, CPU and log,
+    restart always) and gives it one vhost per client,
     C(<subdomain>.<domain>), forwarding to the client container's nginx (which adds C(X-OPT-Client)).
     HTTP redirects to HTTPS; a host no client owns gets a 404 page.
   - Each changed vhost is first tested alone with C(nginx -t). A vhost nginx refuses is left out (the
@@ -82,6 +83,21 @@ options:
     description: Volume holding the vhosts, the certificate and the 404 page.
     type: str
     default: opt-edge
+  limits:
+    description:
+      - Resource limits of the edge container; a key left out keeps its default. C(memory), a size with
+        k, m or g, 16m to 64g (default C(256m), no swap beyond it); C(pids), 16 to 65536 (default C(256));
+        C(cpus), 0.01 to 256 (default C(1.0)). A change recreates the container (once).
+    type: dict
+    default: {}
+  log:
+    description:
+      - Its Docker log (nginx's access and error logs go there, nowhere else); a key left out keeps its
+        default. C(driver), C(json-file) (default) or C(local); C(max_size), 16k to 1g (default C(10m));
+        C(max_file), 1 to 100 (default C(3)). A flood of requests never holds more than
+        C(max_size) * C(max_file) on the Docker host.
+    type: dict
+    default: {}
 author:
   - Coaxis OPT team (@coaxis)
 """
@@ -113,7 +129,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _limits, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 ROOT = _proxyplan.ROOT
@@ -137,6 +153,8 @@ def build_module():
         image=dict(type='str', required=True),
         name=dict(type='str', default='opt-edge'),
         volume=dict(type='str', default='opt-edge'),
+        limits=dict(type='dict', default={}),
+        log=dict(type='dict', default={}),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -160,7 +178,8 @@ def create(client, spec):
     host_config = client.api.create_host_config(
         network_mode='host', cap_drop=['ALL'], cap_add=spec['cap_add'], read_only=True,
         tmpfs={'/run': 'rw,nosuid,nodev,size=16m'}, binds=['%s:%s:rw' % (spec['volume'], ROOT)],
-        restart_policy={'Name': spec['restart']})
+        restart_policy={'Name': spec['restart']}, security_opt=['no-new-privileges:true'],
+        **_limits.host_config_args(spec['limits'], spec['log']))
     return client.api.create_container(spec['image'], name=spec['name'], host_config=host_config,
                                        labels=_proxyplan.labels(spec))['Id']
 
@@ -211,6 +230,8 @@ def main():
     _docker.check_requirements(module)
     clients = [dict(entry, subdomain=entry['subdomain'] or entry['name']) for entry in params['clients']]
     errors = _proxyplan.validate(params['domain'], clients, params['tls_cert'], params['tls_key'], lang)
+    errors += _limits.validate_limits('edge', params['limits'], 'limits', lang) + _limits.validate_log(
+        params['log'], 'log', lang)
     client = _docker.docker_client(module)
     step = msg('step_proxy_inspect', lang)
     refused = {}
@@ -219,12 +240,15 @@ def main():
             image_id = client.api.inspect_image(params['image'])['Id']
         except _docker.NotFound:
             errors.append(msg('fw_image_missing', lang, image=params['image'], url=url))
+        if not errors:
+            errors += _limits.engine_cpus_errors('edge', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
         if errors:
             module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
         if params['deployed_only']:
             keep = _docker.managed_client_names(client) | set(params['include'])
             clients = [entry for entry in clients if entry['name'] in keep]
-        spec = _proxyplan.desired_container(params['name'], params['image'], params['volume'])
+        spec = _proxyplan.desired_container(params['name'], params['image'], params['volume'], params['limits'],
+                                            params['log'])
         desired = _proxyplan.desired_files(params['domain'], clients, params['tls_cert'], params['tls_key'],
                                            params['client_port'])
         observed = _docker.observe_service(client, params['name'], image_id)

@@ -136,7 +136,9 @@ def test_volume_prefix_and_mount_points():
 
 # Hashes of default specs: a client whose inventory names no volume must keep its container
 # (same config hash) across upgrades. Re-pinned once when the ping_group_range sysctl joined
-# the spec (mast probe's ICMP echo): every container is recreated once by that upgrade.
+# the spec (mast probe's ICMP echo), and once when the resource limits, the bounded log, the
+# read-only root filesystem, its tmpfs and the explicit user joined it: every container is
+# recreated once by each of those upgrades.
 PINNED_IMAGE = 'sha256:' + 'a' * 64
 
 
@@ -144,17 +146,17 @@ def test_config_hash_of_a_default_client_is_pinned():
     default = desired_container({'name': 'acme', 'ip': '10.128.0.10'},
                                 {'network': 'opt-clients', 'image_id': PINNED_IMAGE})
     assert default['labels']['coaxis.opt.config-hash'] == \
-        '7cea95bfd26070202e963f6bacc153f107ee12d3d5b0ca65c79ecb2e77c12c33'
+        'f57d666eaaf95338daa904e8f0ca4f66c034ce6a0a593ad650002f8622863cca'
     custom = desired_container(
         {'name': 'acme', 'ip': '10.128.0.10', 'interface': 'eth1', 'labels': {'x': 'y'}},
         {'network': 'opt-clients', 'image_id': PINNED_IMAGE, 'volume_prefix': 'devtest-',
          'container_prefix': 'devtest-', 'cap_add': ['NET_ADMIN'], 'labels': {'team': 'ops'}})
     assert custom['labels']['coaxis.opt.config-hash'] == \
-        '7c9dc8126aaaefe26ab055ed3dda7344a39efbac1ca060c2a9eb9078dc47b774'
+        '3cd7d02cbac1d8573479a91a44ff78018c5b6c5d03f12b8b7e7603aad5e7941c'
 
 
 def test_default_client_hash_is_unchanged_when_the_names_are_absent_empty_or_default():
-    pinned = '7cea95bfd26070202e963f6bacc153f107ee12d3d5b0ca65c79ecb2e77c12c33'
+    pinned = 'f57d666eaaf95338daa904e8f0ca4f66c034ce6a0a593ad650002f8622863cca'
     common = {'network': 'opt-clients', 'image_id': PINNED_IMAGE}
     for extra in ({}, {'config_volume': None, 'logs_volume': None}, {'config_volume': '', 'logs_volume': ''},
                   {'config_volume': 'opt-acme-config', 'logs_volume': 'opt-acme-logs'}):

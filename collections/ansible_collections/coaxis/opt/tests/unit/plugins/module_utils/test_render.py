@@ -214,7 +214,8 @@ GOLDEN_LYON = """\
 GOLDEN_NGINX = """\
 # Written by coaxis.opt.opt_config for the client acme; changes made here are overwritten.
 pid /run/mast/nginx/nginx.pid;
-error_log /var/log/mast/nginx-error.log;
+# Both logs go to the container's output: Docker's log driver bounds them (max-size * max-file).
+error_log stderr;
 
 events {}
 
@@ -224,7 +225,7 @@ http {
     fastcgi_temp_path /run/mast/nginx/fastcgi;
     uwsgi_temp_path /run/mast/nginx/uwsgi;
     scgi_temp_path /run/mast/nginx/scgi;
-    access_log /var/log/mast/nginx-access.log;
+    access_log /dev/stdout;
     default_type text/plain;
 
     server {

@@ -183,6 +183,7 @@ def test_helper_command_and_confinement():
         'cap_drop': ['ALL'],
         'cap_add': ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID'],
         'security_opt': ['no-new-privileges:true'],
+        'log_config': {'type': 'json-file', 'config': {'max-size': '1m', 'max-file': '1'}},
     }
 
 
