@@ -21,7 +21,7 @@ Keepalive: a run may last longer than the ttl (a long ``site.yml``), and must no
 it. At acquire, the module records *the run*: the outermost ``ansible-playbook`` (or ``ansible``)
 process among its ancestors when the controller runs on this host, else the sshd session that
 carries the controller's connection (it lives as long as the run's SSH connection). It then starts
-a *heartbeat*: a detached process that rewrites ``renewed_at`` in ``owner.json`` every ttl/3 seconds
+a *heartbeat*: a detached process that rewrites ``renewed_at`` in ``owner.json`` every ttl/3 seconds (60 at most)
 while the run lives and the lock still holds its token. A lock is stale ttl seconds after its last
 renewal. So the lock stays held as long as the run lives, whatever the run's duration; when the run
 ends it releases the lock (and stops the heartbeat); when the run is killed, the heartbeat sees it
@@ -410,7 +410,7 @@ def heartbeat_interval(ttl):
 
 def heartbeat(lock_dir, name, token, ttl, run, clock=time.monotonic, sleep=time.sleep, wall=time.time,
               alive=process_alive):
-    """Renew the lock every ttl/3 s while ``run`` lives and the lock is ours, KEEPALIVE_MAX s at
+    """Renew the lock every ttl/3 s (60 at most) while ``run`` lives and the lock is ours, KEEPALIVE_MAX s at
     most. Returns why it stopped: ``released``, ``run ended`` or ``time limit``."""
     interval = heartbeat_interval(ttl)
     start = clock()

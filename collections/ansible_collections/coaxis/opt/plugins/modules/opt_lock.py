@@ -20,7 +20,7 @@ description:
   - With O(keepalive), the lock stays held as long as the run that took it lives, however long it
     lasts. The run is the outermost C(ansible-playbook) process above the module when the
     controller runs on the managed host, else the SSH session of the controller's connection. A
-    detached heartbeat process renews the lock every ttl/3 seconds while that run lives and the lock
+    detached heartbeat process renews the lock every ttl/3 seconds (60 at most) while that run lives and the lock
     is still its own, and stops when the lock is released, when the run ends (the lock then
     expires ttl seconds after the last renewal), or after 12 hours.
   - O(state=released) removes the lock only when O(token) is the holder's; a lock of someone
@@ -57,7 +57,7 @@ options:
   ttl:
     description:
       - Seconds without renewal after which the lock taken by this task counts as stale and may be
-        broken by another run. With O(keepalive), the heartbeat renews it every ttl/3 seconds.
+        broken by another run. With O(keepalive), the heartbeat renews it every ttl/3 seconds (60 at most).
       - Also the age after which a lock without a readable C(owner.json) counts as stale.
     type: int
     default: 1800
