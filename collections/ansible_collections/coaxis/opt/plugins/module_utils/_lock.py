@@ -21,8 +21,8 @@ Keepalive: a run may last longer than the ttl (a long ``site.yml``), and must no
 it. At acquire, the module records *the run*: the outermost ``ansible-playbook`` (or ``ansible``)
 process among its ancestors when the controller runs on this host, else the sshd session that
 carries the controller's connection (it lives as long as the run's SSH connection). It then starts
-a *heartbeat*: a detached process that rewrites ``renewed_at`` in ``owner.json`` every ttl/3 seconds (60 at most)
-while the run lives and the lock still holds its token. A lock is stale ttl seconds after its last
+a *heartbeat*: a detached process that rewrites ``renewed_at`` in ``owner.json`` every ttl/3 seconds
+(60 at most) while the run lives and the lock still holds its token. A lock is stale ttl seconds after its last
 renewal. So the lock stays held as long as the run lives, whatever the run's duration; when the run
 ends it releases the lock (and stops the heartbeat); when the run is killed, the heartbeat sees it
 gone within ttl/3 s and stops, and the lock expires ttl seconds later, as before. The heartbeat also

@@ -20,8 +20,8 @@ description:
   - With O(keepalive), the lock stays held as long as the run that took it lives, however long it
     lasts. The run is the outermost C(ansible-playbook) process above the module when the
     controller runs on the managed host, else the SSH session of the controller's connection. A
-    detached heartbeat process renews the lock every ttl/3 seconds (60 at most) while that run lives and the lock
-    is still its own, and stops when the lock is released, when the run ends (the lock then
+    detached heartbeat process renews the lock every ttl/3 seconds (60 at most) while that run
+    lives and the lock is still its own, and stops when the lock is released, when the run ends (the lock then
     expires ttl seconds after the last renewal), or after 12 hours.
   - O(state=released) removes the lock only when O(token) is the holder's; a lock of someone
     else is left in place with a warning, a missing lock or an omitted O(token) is fine.
