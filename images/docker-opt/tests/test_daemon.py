@@ -302,3 +302,23 @@ def test_sighup_during_start_up_does_not_kill_the_daemon(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+
+def test_the_printers_of_a_site_share_its_connection_cap(dirs):
+    cfg, run_dir, log_dir, marker = dirs
+    from mast import relay
+
+    async def main():
+        d = daemon.Daemon(str(cfg), str(run_dir), str(log_dir))
+        task = await started(d)
+        site = d.sites["lyon"]
+        slots = site.tunnel.slots
+        relays = list(site.relays.values())
+        st = d.status(["lyon"])
+        d._request_stop()
+        await asyncio.wait_for(task, 20)
+        return slots, relays, st
+    slots, relays, st = asyncio.run(asyncio.wait_for(main(), 60))
+    assert slots.limit == relay.MAX_PER_SITE and all(r.site.slots is slots for r in relays)
+    assert all(r.slots.limit == relay.MAX_PER_PRINTER for r in relays)
+    assert st["sites"][0]["printers"][0]["refused"] == 0
