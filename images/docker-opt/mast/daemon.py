@@ -25,6 +25,7 @@ from mast.tunnel import Tunnel
 
 log = logging.getLogger("mast")
 SHUTDOWN_GRACE = 7.5   # then SIGKILL; everything is gone well within 10 s
+SHUTDOWN_LOCK_WAIT = 2.0  # for the change in progress, within the 10 s docker stop gives
 MAX_REQUEST = 64 * 1024  # bytes of one control request (a line of JSON)
 REQUEST_TIMEOUT = 10.0
 ACTIONS = ("start", "stop", "restart")
@@ -162,9 +163,9 @@ class Daemon:
         # Let the change in progress finish (the queued ones see closing and refuse), so no
         # site is started behind the shutdown's back.
         try:
-            await asyncio.wait_for(self.lock.acquire(), SHUTDOWN_GRACE)
+            await asyncio.wait_for(self.lock.acquire(), SHUTDOWN_LOCK_WAIT)
         except asyncio.TimeoutError:
-            log.error("shutdown: a change still runs after %.1fs, stopping anyway", SHUTDOWN_GRACE)
+            log.error("shutdown: a change still runs after %.1fs, stopping anyway", SHUTDOWN_LOCK_WAIT)
         await asyncio.gather(*(r.stop() for s in self.sites.values()
                                for r in s.relays.values()), return_exceptions=True)
         stops = [s.tunnel.stop(SHUTDOWN_GRACE) for s in self.sites.values()]
