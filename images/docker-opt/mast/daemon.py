@@ -1,4 +1,13 @@
-"""The supervisor: sites (tunnel + relays), nginx, control socket, signals."""
+"""The supervisor: sites (tunnel + relays), nginx, control socket, signals.
+
+Every change of the running sites (start, stop, restart, reload, SIGHUP, shutdown) runs under
+one asyncio.Lock, one at a time in the order they came; each re-reads the site it works on
+after every await. So a restart racing a reload (tunnel.yml and add_client.yml at once) still
+leaves one autossh per site. status and ping only read, they do not wait for the lock.
+
+The control socket takes one JSON object per connection, on one line of at most
+MAX_REQUEST bytes; anything else gets a JSON error reply, never a dropped connection.
+"""
 
 import asyncio
 import json
@@ -10,11 +19,16 @@ import time
 
 from mast import config
 from mast.nginx import Nginx
-from mast.relay import Relay
+from mast import relay
+from mast.relay import Relay, Slots
 from mast.tunnel import Tunnel
 
 log = logging.getLogger("mast")
 SHUTDOWN_GRACE = 7.5   # then SIGKILL; everything is gone well within 10 s
+SHUTDOWN_LOCK_WAIT = 2.0  # for the change in progress, within the 10 s docker stop gives
+MAX_REQUEST = 64 * 1024  # bytes of one control request (a line of JSON)
+REQUEST_TIMEOUT = 10.0
+ACTIONS = ("start", "stop", "restart")
 
 
 class Site:
@@ -23,6 +37,7 @@ class Site:
         self.hash = config.site_hash(conf)
         self.gconf = gconf
         self.tunnel = Tunnel(conf, run_dir, log_dir, gconf)
+        self.tunnel.slots = Slots(relay.MAX_PER_SITE)   # the site's connection cap, all printers
         self.relays = {p["name"]: Relay(self.tunnel, p["name"], gconf["listen_address"],
                                         p["listen_port"]) for p in conf["printers"]}
         self.operator_stopped = False
@@ -47,6 +62,7 @@ class Site:
         s["printers"] = [{"name": p["name"], "address": p["address"], "port": p["port"],
                           "listen_port": p["listen_port"],
                           "connections": self.relays[p["name"]].stats.connections,
+                          "refused": self.relays[p["name"]].stats.refused,
                           "bytes_up": self.relays[p["name"]].stats.bytes_up,
                           "bytes_down": self.relays[p["name"]].stats.bytes_down}
                          for p in self.conf["printers"]]
@@ -88,9 +104,15 @@ class Daemon:
         self.done = None
         self.server = None
         self.started = time.time()
+        self.lock = asyncio.Lock()
+        self.closing = False
+        self.tasks = set()   # reloads asked by SIGHUP
 
     # --- lifecycle ------------------------------------------------------------
     async def run(self):
+        # Until its handler is set below, a SIGHUP would kill the daemon: held back (python -m
+        # mast daemon holds it from its first line already), it is delivered once handled.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
         loop = asyncio.get_running_loop()
         self.done = loop.create_future()
         try:
@@ -108,7 +130,9 @@ class Daemon:
         await self._open_control()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._request_stop)
-        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self.reload()))
+        loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
+        # Before any child (autossh, nginx) inherits the mask.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
         if cfg:
             for name, sconf in cfg["sites"].items():
                 await self._add_site(sconf)
@@ -119,6 +143,13 @@ class Daemon:
         await self.shutdown()
         return 0
 
+    def _on_sighup(self):
+        if not self.closing:
+            log.info("SIGHUP: reloading")
+            t = asyncio.get_running_loop().create_task(self.reload())
+            self.tasks.add(t)
+            t.add_done_callback(self.tasks.discard)
+
     def _request_stop(self):
         if not self.done.done():
             log.info("signal received: shutting down")
@@ -126,8 +157,15 @@ class Daemon:
 
     async def shutdown(self):
         t0 = time.monotonic()
+        self.closing = True
         if self.server:
             self.server.close()
+        # Let the change in progress finish (the queued ones see closing and refuse), so no
+        # site is started behind the shutdown's back.
+        try:
+            await asyncio.wait_for(self.lock.acquire(), SHUTDOWN_LOCK_WAIT)
+        except asyncio.TimeoutError:
+            log.error("shutdown: a change still runs after %.1fs, stopping anyway", SHUTDOWN_LOCK_WAIT)
         await asyncio.gather(*(r.stop() for s in self.sites.values()
                                for r in s.relays.values()), return_exceptions=True)
         stops = [s.tunnel.stop(SHUTDOWN_GRACE) for s in self.sites.values()]
@@ -165,15 +203,26 @@ class Daemon:
         return list(dict.fromkeys(names)), None
 
     async def action(self, cmd, names):
+        async with self.lock:
+            if self.closing:
+                return {"ok": False, "error": "the daemon is stopping"}
+            return await self._action(cmd, names)
+
+    async def _action(self, cmd, names):
         sel, err = self._select(names)
         if err:
             return {"ok": False, "error": err}
         for n in sel:
-            site = self.sites[n]
+            site = self.sites.get(n)
+            if site is None:
+                continue
             if cmd in ("stop", "restart"):
                 site.operator_stopped = True
                 await site.tunnel.stop()
                 log.info("site %s stopped by the operator", n)
+                site = self.sites.get(n)   # re-read after the await
+                if site is None:
+                    continue
             if cmd in ("start", "restart"):
                 site.operator_stopped = False
                 site.tunnel.start()
@@ -181,6 +230,12 @@ class Daemon:
         return {"ok": True, "sites": sel, "action": cmd}
 
     async def reload(self):
+        async with self.lock:
+            if self.closing:
+                return {"ok": False, "error": "the daemon is stopping"}
+            return await self._reload()
+
+    async def _reload(self):
         try:
             cfg = config.load(self.config_dir)
         except config.ConfigError as e:
@@ -200,11 +255,13 @@ class Daemon:
         self.config_error = None
         was_stopped = {}
         for n in d["removed"] + d["changed"]:
-            site = self.sites.pop(n)
+            site = self.sites.pop(n, None)
+            if site is None:
+                continue
             was_stopped[n] = site.operator_stopped
             await site.close()
         for n in d["changed"]:
-            await self._add_site(cfg["sites"][n], keep_stopped=was_stopped[n])
+            await self._add_site(cfg["sites"][n], keep_stopped=was_stopped.get(n, False))
         for n in d["added"]:
             await self._add_site(cfg["sites"][n])
         reloaded = False
@@ -243,24 +300,30 @@ class Daemon:
             pass
         old = os.umask(0o177)
         try:
-            self.server = await asyncio.start_unix_server(self._client, path=self.sock_path)
+            self.server = await asyncio.start_unix_server(self._client, path=self.sock_path,
+                                                          limit=MAX_REQUEST)
         finally:
             os.umask(old)
         os.chmod(self.sock_path, 0o600)
 
     async def _client(self, reader, writer):
         try:
-            line = await asyncio.wait_for(reader.readline(), 10)
             try:
-                req = json.loads(line)
-                cmd = req.get("cmd")
-                names = req.get("sites") or []
-                if not isinstance(names, list):
-                    raise ValueError("sites must be a list")
-            except (ValueError, AttributeError) as e:
-                resp = {"ok": False, "error": f"bad request: {e}"}
+                line = await asyncio.wait_for(reader.readline(), REQUEST_TIMEOUT)
+            except asyncio.TimeoutError:
+                resp = {"ok": False, "error": f"bad request: no complete line within {REQUEST_TIMEOUT:g} s"}
+            except (ValueError, asyncio.LimitOverrunError, asyncio.IncompleteReadError):
+                resp = {"ok": False, "error": f"bad request: longer than {MAX_REQUEST} bytes"}
             else:
-                resp = await self.dispatch(cmd, names)
+                req, err = parse_request(line)
+                if err:
+                    resp = {"ok": False, "error": f"bad request: {err}"}
+                else:
+                    try:
+                        resp = await self.dispatch(req["cmd"], req["sites"])
+                    except Exception as e:   # a bug must not cost the caller its answer
+                        log.exception("control request %r failed", req)
+                        resp = {"ok": False, "error": f"internal error: {e.__class__.__name__}: {e}"}
             writer.write(json.dumps(resp).encode() + b"\n")
             await writer.drain()
         except (OSError, asyncio.TimeoutError):
@@ -271,13 +334,39 @@ class Daemon:
     async def dispatch(self, cmd, names):
         if cmd == "status":
             return self.status(names)
-        if cmd in ("start", "stop", "restart"):
+        if cmd in ACTIONS:
             return await self.action(cmd, names)
         if cmd == "reload":
             return await self.reload()
         if cmd == "ping":
             return {"ok": True}
         return {"ok": False, "error": f"unknown command {cmd!r}"}
+
+
+COMMANDS = ("status", "ping", "reload") + ACTIONS
+
+
+def parse_request(line):
+    """(request, None) for a well-formed request line, else (None, what is wrong)."""
+    if not line.endswith(b"\n"):
+        return None, "a request is one line of JSON ending with a newline"
+    try:
+        req = json.loads(line)
+    except (UnicodeDecodeError, ValueError) as e:
+        return None, f"not JSON: {e}"
+    if not isinstance(req, dict):
+        return None, "a request is a JSON object"
+    cmd = req.get("cmd")
+    if not isinstance(cmd, str):
+        return None, f"cmd must be a string, got {cmd!r}"
+    if cmd not in COMMANDS:
+        return None, f"unknown command {cmd!r} (one of {', '.join(COMMANDS)})"
+    names = req.get("sites")
+    if names is None:
+        names = []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None, f"sites must be a list of site names, got {names!r}"[:200]
+    return {"cmd": cmd, "sites": names}, None
 
 
 def run(config_dir, run_dir, log_dir):

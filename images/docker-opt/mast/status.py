@@ -29,7 +29,8 @@ def render(status):
         for p in s["printers"]:
             lines.append(f"  {p['name']:<18} :{p['listen_port']:<5} -> "
                          f"{p['address']}:{p['port']}  conns {p['connections']}  "
-                         f"up {p['bytes_up']} B  down {p['bytes_down']} B")
+                         f"up {p['bytes_up']} B  down {p['bytes_down']} B"
+                         + (f"  refused {p['refused']}" if p.get("refused") else ""))
         for e in s.get("relay_errors", []):
             lines.append(f"  ERROR {e}")
     n = status.get("nginx")

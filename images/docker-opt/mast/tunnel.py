@@ -248,6 +248,8 @@ class Tunnel:
         self.task = None
         self.monitor = None
         self.stopping = False
+        self.spawning = False
+        self.slots = None   # the site's connection cap (relay.Slots), set by the daemon
 
     # --- what the relay needs -------------------------------------------------
     def socket_path(self, printer):
@@ -285,12 +287,18 @@ class Tunnel:
 
     async def stop(self, timeout=6.0):
         self.stopping = True
-        if self.proc and self.proc.returncode is None:
+        task = self.task
+        alive = self.proc is not None and self.proc.returncode is None
+        if alive:
             self._signal(signal.SIGTERM)
+        # An autossh being spawned right now is signalled by _run as soon as it exists:
+        # cancelling _run meanwhile would leave it running, untracked.
+        if task and not task.done() and (alive or self.spawning):
             try:
-                await asyncio.wait_for(asyncio.shield(self.task), timeout)
+                await asyncio.wait_for(asyncio.shield(task), timeout)
             except asyncio.TimeoutError:
-                self._signal(signal.SIGKILL)
+                if self.proc and self.proc.returncode is None:
+                    self._signal(signal.SIGKILL)
             except Exception:
                 pass
         for t in (self.task, self.monitor):
@@ -346,18 +354,23 @@ class Tunnel:
         while not self.stopping:
             self._clean_sockets()
             before = self.st.state
+            self.spawning = True
             try:
                 self.proc = await asyncio.create_subprocess_exec(
                     *self.command, stdin=asyncio.subprocess.DEVNULL,
                     stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
                     env=build_env(), start_new_session=True)
             except OSError as e:
+                self.spawning = False
                 self.st.last_error = f"cannot run autossh: {e}"
                 self.st._set("down", time.time())
                 self._changed(before)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX)
                 continue
+            self.spawning = False
+            if self.stopping:   # stop() came while it was being spawned
+                self._signal(signal.SIGTERM)
             self.st.started(self.proc.pid, time.time())
             self.log(f"started autossh pid {self.proc.pid}: {' '.join(self.command)}")
             self._changed(before)

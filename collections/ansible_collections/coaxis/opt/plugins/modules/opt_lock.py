@@ -16,7 +16,13 @@ description:
   - The lock is the directory C(<lock_dir>/<name>.lock), created atomically, holding C(owner.json)
     (token, owner text, controller address, creation time, ttl).
   - O(state=acquired) waits at most O(timeout) seconds, then fails naming the holder, since when,
-    and how to break the lock by hand. A lock older than its ttl is stale and is broken.
+    and how to break the lock by hand. A lock not renewed for its ttl is stale and is broken.
+  - With O(keepalive), the lock stays held as long as the run that took it lives, however long it
+    lasts. The run is the outermost C(ansible-playbook) process above the module when the
+    controller runs on the managed host, else the SSH session of the controller's connection. A
+    detached heartbeat process renews the lock every ttl/3 seconds (60 at most) while that run
+    lives and the lock is still its own, and stops when the lock is released, when the run ends (the lock then
+    expires ttl seconds after the last renewal), or after 12 hours.
   - O(state=released) removes the lock only when O(token) is the holder's; a lock of someone
     else is left in place with a warning, a missing lock or an omitted O(token) is fine.
   - The module never reports a change. The lock is coordination that the run restores before it
@@ -50,10 +56,17 @@ options:
     default: 120
   ttl:
     description:
-      - Seconds after which the lock taken by this task counts as stale and may be broken by another run.
+      - Seconds without renewal after which the lock taken by this task counts as stale and may be
+        broken by another run. With O(keepalive), the heartbeat renews it every ttl/3 seconds (60 at most).
       - Also the age after which a lock without a readable C(owner.json) counts as stale.
     type: int
     default: 1800
+  keepalive:
+    description:
+      - With O(state=acquired), keep the lock alive while the run lives (see the description).
+      - V(false) lets the lock go stale O(ttl) seconds after it was taken, even while the run works.
+    type: bool
+    default: true
   owner:
     description:
       - Free text stored with the lock and shown to whoever waits for it.
@@ -128,6 +141,14 @@ broke_stale:
   description: Whether a stale lock was broken to take this one.
   returned: always
   type: bool
+keepalive:
+  description:
+    - What keeps the lock alive with O(keepalive) - V(ansible) (the ansible-playbook process on this
+      host), V(sshd) (the SSH session of the controller's connection) - or null when no such process
+      was found (the lock then goes stale O(ttl) seconds after it was taken).
+  returned: state is acquired and success
+  type: str
+  sample: ansible
 holder:
   description:
     - Who holds the lock, when it could not be taken in time or could not be released with O(token).
@@ -148,6 +169,9 @@ holder:
       description: When the lock was taken, ISO 8601 local time.
       type: str
       sample: "2025-03-01T10:04:05+01:00"
+    renewed_at:
+      description: When the lock was last renewed (else taken), in seconds since the epoch.
+      type: float
     ttl:
       description: Seconds after which the lock is stale.
       type: int
@@ -171,6 +195,7 @@ def build_module():
         state=dict(type='str', default='acquired', choices=['acquired', 'released']),
         timeout=dict(type='int', default=120),
         ttl=dict(type='int', default=1800),
+        keepalive=dict(type='bool', default=True),
         owner=dict(type='str', default='ansible'),
         token=dict(type='str', no_log=False),
         lock_dir=dict(type='path', default=_lock.DEFAULT_LOCK_DIR),
@@ -199,6 +224,13 @@ def main():
         if params['state'] == 'acquired':
             result.update(_lock.acquire(lock_dir, name, params['owner'], params['ttl'], params['timeout'],
                                         controller=controller_address()))
+            result['keepalive'] = None
+            if params['keepalive']:
+                try:
+                    result['keepalive'] = _lock.keep_alive(lock_dir, name, result['token'], params['ttl'])
+                except BaseException:
+                    _lock.release(lock_dir, name, result['token'])
+                    raise
         else:
             outcome = _lock.release(lock_dir, name, params['token'])
             if outcome['status'] == 'not_owner':

@@ -230,3 +230,139 @@ def test_two_processes_race_exactly_one_wins_the_other_waits(tmp_path):
     assert second[3] >= 0.5                      # the other one waited for the winner ...
     assert second[2] >= releasing[first[0]]      # ... and got the lock only after its release
     assert not os.path.exists(_lock.lock_path(str(tmp_path), 'opt-clients'))
+
+
+# --- keepalive: the lock lives as long as the run --------------------------------------------
+
+def test_a_renewed_lock_is_not_stale():
+    now = 1_000_000.0
+    old = {'token': 't', 'owner': 'site.yml', 'created_at': now - 100, 'ttl': 10}
+    assert _lock.is_stale(_lock.holder_view(old, now - 100, 10, now), now)
+    renewed = dict(old, renewed_at=now - 5)
+    assert not _lock.is_stale(_lock.holder_view(renewed, now - 100, 10, now), now)
+    assert _lock.is_stale(_lock.holder_view(renewed, now - 100, 10, now + 6), now + 6)
+    # a corrupt renewal counts for nothing
+    assert _lock.is_stale(_lock.holder_view(dict(old, renewed_at='soon'), now - 100, 10, now), now)
+
+
+def _tree(procs):
+    """Fake /proc readers from {pid: (parent, comm, argv)}."""
+    return dict(argv=lambda pid: procs.get(pid, (0, '', []))[2],
+                comm=lambda pid: procs.get(pid, (0, '', []))[1],
+                parent=lambda pid: procs.get(pid, (0, '', []))[0])
+
+
+def test_find_run_is_the_outermost_ansible_playbook_or_the_sshd_session():
+    local = {
+        100: (99, 'python3', ['/usr/bin/python3', '/root/.ansible/tmp/AnsiballZ_opt_lock.py']),
+        99: (98, 'sh', ['/bin/sh', '-c', 'python3 ...']),
+        98: (97, 'ansible-playboo', ['/venv/bin/python3', '/venv/bin/ansible-playbook', 'site.yml']),
+        97: (50, 'ansible-playboo', ['/venv/bin/python3', '/venv/bin/ansible-playbook', 'site.yml']),
+        50: (1, 'bash', ['-bash']),
+    }
+    assert _lock.find_run(100, **_tree(local)) == (97, 'ansible')
+    remote = {
+        100: (99, 'python3', ['/usr/bin/python3']),
+        99: (98, 'sh', ['/bin/sh', '-c', 'sudo ...']),
+        98: (41, 'sudo', ['sudo', '-H', '-S', '-n']),
+        41: (40, 'bash', ['bash', '-c', '...']),
+        40: (30, 'sshd', ['sshd: opt-admin@notty']),
+        30: (1, 'sshd', ['sshd: opt-admin [priv]']),
+    }
+    assert _lock.find_run(100, **_tree(remote)) == (40, 'sshd')
+    assert _lock.find_run(100, **_tree({100: (7, 'python3', []), 7: (1, 'cron', [])})) == (None, None)
+
+
+def _sleeper():
+    import subprocess
+    return subprocess.Popen(['sleep', '60'])
+
+
+def _wait(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_heartbeat_keeps_a_short_ttl_lock_while_the_run_lives_then_lets_it_expire(tmp_path):
+    lock_dir = str(tmp_path / 'locks')
+    run = _sleeper()
+    try:
+        got = _lock.acquire(lock_dir, 'opt-clients', 'site.yml', ttl=1, timeout=0)
+        assert _lock.keep_alive(lock_dir, 'opt-clients', got['token'], 1, run_pid=run.pid, kind='ansible') == 'ansible'
+        beat = _lock.read_record(got['path'])['heartbeat']
+        assert _lock.process_alive(beat)
+        time.sleep(2.5)   # well past the ttl
+        with pytest.raises(_lock.LockBusy):
+            _lock.acquire(lock_dir, 'opt-clients', 'second run', ttl=1, timeout=0)
+        run.kill()
+        run.wait()
+        t0 = time.monotonic()
+        second = _lock.acquire(lock_dir, 'opt-clients', 'second run', ttl=1, timeout=5)
+        # the heartbeat sees the run gone within ttl/3 s; the lock expires ttl s after the last renewal
+        assert second['broke_stale'] and time.monotonic() - t0 < 2.5
+        assert _wait(lambda: not _lock.process_alive(beat), 2)
+    finally:
+        run.kill()
+        run.wait()
+
+
+def test_release_stops_the_heartbeat(tmp_path):
+    lock_dir = str(tmp_path / 'locks')
+    run = _sleeper()
+    try:
+        got = _lock.acquire(lock_dir, 'opt-clients', 'site.yml', ttl=30, timeout=0)
+        _lock.keep_alive(lock_dir, 'opt-clients', got['token'], 30, run_pid=run.pid, kind='ansible')
+        beat = _lock.read_record(got['path'])['heartbeat']
+        assert _lock.release(lock_dir, 'opt-clients', got['token'])['status'] == 'released'
+        assert _wait(lambda: not _lock.process_alive(beat), 2)
+        assert not os.path.exists(got['path'])
+    finally:
+        run.kill()
+        run.wait()
+
+
+def test_heartbeat_stops_when_the_lock_is_no_longer_its_own(tmp_path):
+    """Broken by hand (rm -rf) and taken by another run: the heartbeat does not renew the other's."""
+    lock_dir = str(tmp_path / 'locks')
+    run = _sleeper()
+    try:
+        got = _lock.acquire(lock_dir, 'opt-clients', 'site.yml', ttl=1, timeout=0)
+        _lock.keep_alive(lock_dir, 'opt-clients', got['token'], 1, run_pid=run.pid, kind='ansible')
+        beat = _lock.read_record(got['path'])['heartbeat']
+        _lock.discard(got['path'])
+        other = _lock.acquire(lock_dir, 'opt-clients', 'other', ttl=1, timeout=0, )
+        assert _wait(lambda: not _lock.process_alive(beat), 2)
+        assert 'renewed_at' not in _lock.read_record(other['path'])
+    finally:
+        run.kill()
+        run.wait()
+
+
+def test_heartbeat_loop_stops_for_each_reason(tmp_path):
+    lock_dir = str(tmp_path / 'locks')
+    got = _lock.acquire(lock_dir, 'n', 'o', ttl=3, timeout=0)
+    clock = FakeClock()
+    alive = [True, True, False]
+    why = _lock.heartbeat(lock_dir, 'n', got['token'], 3, {'pid': 1}, clock=clock, sleep=clock.sleep,
+                          alive=lambda run: alive.pop(0))
+    assert why == 'run ended' and clock.sleeps == [1.0, 1.0, 1.0]
+    assert _lock.read_record(got['path'])['renewed_at'] > 0
+    clock = FakeClock()
+    why = _lock.heartbeat(lock_dir, 'n', 'not-the-token', 3, {'pid': 1}, clock=clock, sleep=clock.sleep,
+                          alive=lambda run: True)
+    assert why == 'released'
+    clock = FakeClock()
+    why = _lock.heartbeat(lock_dir, 'n', got['token'], 3600, {'pid': 1}, clock=clock, sleep=clock.sleep,
+                          alive=lambda run: True)
+    assert why == 'time limit' and len(clock.sleeps) == _lock.KEEPALIVE_MAX // 60
+
+
+def test_process_identity_tells_a_reused_pid_apart():
+    me = _lock.process_identity(os.getpid())
+    assert _lock.process_alive(me)
+    assert not _lock.process_alive(dict(me, start=me['start'] + 1))
+    assert not _lock.process_alive(None) and not _lock.process_alive({'pid': 'x'})
