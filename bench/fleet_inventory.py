@@ -112,6 +112,8 @@ def generate(clients, hosts, sites=1, printers=1, layout="round-robin",
         "opt_firewall_image": "coaxis/opt-firewall:lab",
         "opt_edge_image": "coaxis/opt-edge:lab",
         "opt_coaxis_lans": [COAXIS_LAN],
+        # The lab's Coaxis host address: the firewall lets it alone print.
+        "opt_coaxis_sources": [str(ipaddress.ip_network(COAXIS_LAN).network_address + 10)],
         # Nobody answers there: the clients' nginx and firewall only need the address.
         "opt_admin_url": f"http://{ipaddress.ip_network(COAXIS_LAN).network_address + 20}:8000",
         # The clients sign X-OPT-Client with it (benchmark only, in clear like the key).

@@ -78,7 +78,7 @@ class Nginx:
             try:
                 self._prepare()
                 self.proc = await asyncio.create_subprocess_exec(
-                    self.binary, "-e", os.path.join(self.log_dir, "nginx-error.log"),
+                    self.binary, "-e", "stderr",
                     "-g", "daemon off;", "-c", self.conf,
                     stdin=asyncio.subprocess.DEVNULL, start_new_session=True)
                 self._set("running")

@@ -27,7 +27,8 @@ PRIVATE_KEY = '-----BEGIN %s-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-
 SITE = {'name': 'lyon', 'host': '10.130.0.10', 'host_key': host_key(),
         'printers': [{'name': 'accueil', 'address': '10.131.1.20', 'listen_port': 9101}]}
 DOCKER_HOST = {'opt_docker_url': 'unix:///run/docker.sock', 'opt_admin_url': 'http://10.129.0.20:8000',
-               'opt_network': {'name': 'opt-clients', 'subnet': '10.128.0.0/16'}, 'opt_coaxis_lans': ['10.129.0.0/24']}
+               'opt_network': {'name': 'opt-clients', 'subnet': '10.128.0.0/16'}, 'opt_coaxis_lans': ['10.129.0.0/24'],
+               'opt_admin_signing_secret': 'unit-test-signing-secret-of-32-characters', 'opt_coaxis_sources': ['10.129.0.10']}
 
 
 def inventory(**nova):

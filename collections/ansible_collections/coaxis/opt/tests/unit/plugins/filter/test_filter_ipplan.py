@@ -54,7 +54,8 @@ def test_subdomains_are_dns_labels_unique_in_the_whole_inventory():
 
 def fleet(*subnets):
     hosts = ['dh%d' % i for i in range(len(subnets))]
-    return hosts, {host: {'opt_network': {'name': 'opt-clients', 'subnet': subnet}} for host, subnet in zip(hosts, subnets)}
+    return hosts, {host: {'opt_network': {'name': 'opt-clients', 'subnet': subnet}, 'opt_coaxis_sources': ['10.129.0.10']}
+                   for host, subnet in zip(hosts, subnets)}
 
 
 def test_docker_hosts_with_their_own_subnets_pass():

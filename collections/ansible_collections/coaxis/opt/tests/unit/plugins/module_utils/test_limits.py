@@ -88,7 +88,7 @@ def test_the_inventory_filter_reports_the_limits():
     from ansible_collections.coaxis.opt.plugins.filter import ipplan
     groups = {'docker_hosts': ['dh1'], 'opt_clients': []}
     hostvars = {'dh1': {'opt_network': {'name': 'opt-clients', 'subnet': '10.128.0.0/16'},
-                        'opt_client_limits': {'pids': 'lots'}}}
+                        'opt_client_limits': {'pids': 'lots'}, 'opt_coaxis_sources': ['10.129.0.10']}}
     assert ipplan.inventory_errors(groups, hostvars)[0] == [
         "dh1: opt_client_limits: pids 'lots' is not a whole number in 16..65536"]
 
