@@ -5,12 +5,27 @@ Offline: a throw-away inventory whose Docker host's engine does not exist and wh
 refuses SSH, so every run stops at its first contact; the module arguments it got that far are read
 from Ansible's -vvv output.
 """
+import base64
+import struct
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
 
 from awx_support import BIN, ROOT, run
+
+
+def host_key():
+    """'ssh-ed25519 <base64>' of a made-up key: the shape the check wants, no real host's."""
+    kind = b"ssh-ed25519"
+    blob = struct.pack(">I", len(kind)) + kind + struct.pack(">I", 32) + bytes(range(32))
+    return "ssh-ed25519 " + base64.b64encode(blob).decode()
+
+
+def private_key():
+    """A private key's armour around made-up base64: nothing here ever connects."""
+    armour = "OPENSSH " + "PRIVATE KEY"
+    return "-----BEGIN %s-----\n%s\n-----END %s-----\n" % (armour, base64.b64encode(b"offline-test" * 4).decode(), armour)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +42,11 @@ def inventory(tmp_path_factory):
                 "opt_docker_host_address": "10.251.0.1"}}},
             # Port 1 of the loopback: refused at once, nothing is ever run there.
             "coaxis_hosts": {"hosts": {"ch": {"ansible_host": "127.0.0.1", "ansible_port": 1}}},
-            "opt_clients": {"hosts": {"acme": {"opt_docker_host": "dh", "opt_sites": [{"name": "lyon"}]}}},
+            # A client the whole-inventory check accepts (it runs before the modules are reached).
+            "opt_clients": {"hosts": {"acme": {
+                "opt_docker_host": "dh", "opt_private_key": private_key(),
+                "opt_sites": [{"name": "lyon", "host": "10.252.0.10", "host_key": host_key(),
+                               "printers": [{"name": "accueil", "address": "10.252.1.20", "listen_port": 9101}]}]}}},
         }}}
     (path / "hosts.yml").write_text(yaml.safe_dump(hosts))
     return path / "hosts.yml"
