@@ -111,6 +111,14 @@ print(json.dumps(result))
 '''
 
 
+def two_sites_by_hand(engine, client="acme"):
+    """The client's sites lyon and paris written onto its config volume by hand, mast reloaded, both up."""
+    write_config(engine, client, [site_config("lyon"), site_config("paris")])
+    assert mast(engine, client, "reload")[0] == 0
+    for site in ("lyon", "paris"):
+        wait_state(engine, client, site, "up")
+
+
 def send_job(engine, target_ip, port, size, timeout=120):
     """Send `size` random bytes from the Coaxis host to target_ip:port; return what the sender saw."""
     result = engine.containers.get(COAXIS_HOST).exec_run(

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import deployment_changed, ensure_deployed
-from lab_paths import mast, site_config, status, wait_state, write_config
+from lab_paths import mast, site_config, status, two_sites_by_hand, wait_state, write_config
 
 ROUNDS = 20
 
@@ -43,10 +43,7 @@ def autossh_per_site(engine):
 @pytest.fixture(scope="module")
 def acme(engine, tmp_path_factory):
     ensure_deployed(engine, tmp_path_factory.mktemp("mast-race"))
-    write_config(engine, "acme", [site_config("lyon"), site_config("paris")])
-    assert mast(engine, "acme", "reload")[0] == 0
-    for site in ("lyon", "paris"):
-        wait_state(engine, "acme", site, "up")
+    two_sites_by_hand(engine)
     yield engine
     write_config(engine, "acme", [site_config("lyon"), site_config("paris")])
     mast(engine, "acme", "reload")

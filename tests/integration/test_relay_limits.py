@@ -8,7 +8,7 @@ import pytest
 
 from conftest import deployment_changed, ensure_deployed, lab_address
 from lab_paths import (COAXIS_HOST, close_coaxis_path, mast, open_coaxis_path, printer_jobs, send_job,
-                       site_config, status, wait_job, wait_state, write_config)
+                       status, two_sites_by_hand, wait_job, wait_state)
 
 ACME = "10.128.0.10"
 PRINTER, PRINTER_IP, PORT = "accueil", "10.131.1.20", 9101
@@ -55,10 +55,7 @@ def relay_constant(engine, name):
 @pytest.fixture(scope="module")
 def acme(engine, tmp_path_factory):
     ensure_deployed(engine, tmp_path_factory.mktemp("relay-limits"))
-    write_config(engine, "acme", [site_config("lyon"), site_config("paris")])
-    assert mast(engine, "acme", "reload")[0] == 0
-    for site in ("lyon", "paris"):
-        wait_state(engine, "acme", site, "up")
+    two_sites_by_hand(engine)
     open_coaxis_path(engine)
     yield engine
     close_coaxis_path(engine)

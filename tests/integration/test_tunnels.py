@@ -10,7 +10,8 @@ import time
 import pytest
 
 from conftest import deployment_changed, ensure_deployed
-from lab_paths import (close_coaxis_path, connect_from, mast, open_coaxis_path, printer_jobs, send_job, site_config,
+from lab_paths import (close_coaxis_path, connect_from, mast, open_coaxis_path, printer_jobs, send_job,
+                       site_config, two_sites_by_hand,
                        status, wait_job, wait_state, write_config)
 
 ACME = "10.128.0.10"
@@ -20,10 +21,7 @@ MIB = 1024 * 1024
 @pytest.fixture(scope="module")
 def acme(engine, tmp_path_factory):
     ensure_deployed(engine, tmp_path_factory.mktemp("tunnels"))
-    write_config(engine, "acme", [site_config("lyon"), site_config("paris")])
-    assert mast(engine, "acme", "reload")[0] == 0
-    for site in ("lyon", "paris"):
-        wait_state(engine, "acme", site, "up")
+    two_sites_by_hand(engine)
     open_coaxis_path(engine)
     yield engine
     close_coaxis_path(engine)
