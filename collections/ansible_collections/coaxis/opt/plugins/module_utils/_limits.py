@@ -110,56 +110,58 @@ def log_of(given):
     return result
 
 
-def validate_limits(kind, given, where, lang='en'):
-    """Every problem of the limits of one kind (``where`` names the variable), one message each."""
+# field, parser, range, shown as sizes, message key: the bounded values of each settings dict.
+LIMIT_CHECKS = (
+    ('memory', parse_size, MEMORY_RANGE, True, 'limits_memory_invalid'),
+    ('pids', _integer, PIDS_RANGE, False, 'limits_pids_invalid'),
+    ('cpus', _number, CPUS_RANGE, False, 'limits_cpus_invalid'),
+)
+LOG_CHECKS = (
+    ('max_size', parse_size, LOG_SIZE_RANGE, True, 'log_max_size_invalid'),
+    ('max_file', _integer, LOG_FILES_RANGE, False, 'log_max_file_invalid'),
+)
+
+
+def _known(given, defaults, where, lang):
+    """(the keys of ``given`` that ``defaults`` knows, errors): ``given`` must be a dict (None: {})."""
     if given is None:
         given = {}
     if not isinstance(given, dict):
-        return [msg('limits_not_dict', lang, where=where, value=given)]
+        return None, [msg('limits_not_dict', lang, where=where, value=given)]
     errors = []
-    unknown = sorted(set(given) - set(DEFAULTS[kind]))
+    unknown = sorted(set(given) - set(defaults))
     if unknown:
         errors.append(msg('limits_unknown_key', lang, where=where, keys=', '.join(unknown),
-                          known=', '.join(sorted(DEFAULTS[kind]))))
-    limits = limits_of(kind, dict((k, v) for k, v in given.items() if k in DEFAULTS[kind]))
-    memory = parse_size(limits['memory'])
-    if memory is None or not MEMORY_RANGE[0] <= memory <= MEMORY_RANGE[1]:
-        errors.append(msg('limits_memory_invalid', lang, where=where, value=limits['memory'],
-                          range=_range_text(*MEMORY_RANGE, size=True)))
-    pids = _integer(limits['pids'])
-    if pids is None or not PIDS_RANGE[0] <= pids <= PIDS_RANGE[1]:
-        errors.append(msg('limits_pids_invalid', lang, where=where, value=limits['pids'],
-                          range=_range_text(*PIDS_RANGE)))
-    cpus = _number(limits['cpus'])
-    if cpus is None or not CPUS_RANGE[0] <= cpus <= CPUS_RANGE[1]:
-        errors.append(msg('limits_cpus_invalid', lang, where=where, value=limits['cpus'],
-                          range=_range_text(*CPUS_RANGE)))
+                          known=', '.join(sorted(defaults))))
+    return dict((k, v) for k, v in given.items() if k in defaults), errors
+
+
+def _range_errors(values, checks, where, lang):
+    errors = []
+    for field, parse, (low, high), size, key in checks:
+        parsed = parse(values[field])
+        if parsed is None or not low <= parsed <= high:
+            errors.append(msg(key, lang, where=where, value=values[field], range=_range_text(low, high, size=size)))
     return errors
+
+
+def validate_limits(kind, given, where, lang='en'):
+    """Every problem of the limits of one kind (``where`` names the variable), one message each."""
+    known, errors = _known(given, DEFAULTS[kind], where, lang)
+    if known is None:
+        return errors
+    return errors + _range_errors(limits_of(kind, known), LIMIT_CHECKS, where, lang)
 
 
 def validate_log(given, where, lang='en'):
     """Every problem of the log settings (``where`` names the variable), one message each."""
-    if given is None:
-        given = {}
-    if not isinstance(given, dict):
-        return [msg('limits_not_dict', lang, where=where, value=given)]
-    errors = []
-    unknown = sorted(set(given) - set(LOG_DEFAULTS))
-    if unknown:
-        errors.append(msg('limits_unknown_key', lang, where=where, keys=', '.join(unknown),
-                          known=', '.join(sorted(LOG_DEFAULTS))))
-    log = log_of(dict((k, v) for k, v in given.items() if k in LOG_DEFAULTS))
+    known, errors = _known(given, LOG_DEFAULTS, where, lang)
+    if known is None:
+        return errors
+    log = log_of(known)
     if log['driver'] not in LOG_DRIVERS:
         errors.append(msg('log_driver_invalid', lang, where=where, value=log['driver'], drivers=', '.join(LOG_DRIVERS)))
-    size = parse_size(log['max_size'])
-    if size is None or not LOG_SIZE_RANGE[0] <= size <= LOG_SIZE_RANGE[1]:
-        errors.append(msg('log_max_size_invalid', lang, where=where, value=log['max_size'],
-                          range=_range_text(*LOG_SIZE_RANGE, size=True)))
-    files = _integer(log['max_file'])
-    if files is None or not LOG_FILES_RANGE[0] <= files <= LOG_FILES_RANGE[1]:
-        errors.append(msg('log_max_file_invalid', lang, where=where, value=log['max_file'],
-                          range=_range_text(*LOG_FILES_RANGE)))
-    return errors
+    return errors + _range_errors(log, LOG_CHECKS, where, lang)
 
 
 def engine_cpus_errors(kind, given, ncpu, where, url, lang='en'):
