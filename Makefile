@@ -19,7 +19,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup packages venv lab lab-engine images topology twin lab-down lab-clean \
-        demo test unit lint sanity build docs awx ee lab-recovery integration molecule lock
+        demo test unit portal lint sanity build docs awx ee lab-recovery integration molecule lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -74,9 +74,16 @@ demo: setup ## add client acme in the lab: its container, tunnels, a test job, i
 test: setup unit lint sanity build docs awx lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, awx, integration, molecule
 	@echo "make test: all passed"
 
-unit: venv ## unit tests of the pure logic (no Docker), the collection's and mast's
+unit: venv ## unit tests of the pure logic (no Docker), the collection's, mast's and the portal's (SQLite)
 	PYTHONPATH=collections $(BIN)/pytest -q -p no:cacheprovider $(COLL)/tests/unit tests/unit
 	$(BIN)/pytest -q -p no:cacheprovider images/docker-opt/tests
+	$(MAKE) --no-print-directory portal
+
+# The portal's Django tests (test client, no lab); PORTAL_DATABASE_URL picks PostgreSQL.
+PORTAL_ENV := PYTHONPATH=$(CURDIR)/collections PORTAL_TESTING=1 PORTAL_DATA_DIR=$(CURDIR)/build/portal-test
+portal: venv ## the portal's Django tests on SQLite
+	mkdir -p build/portal-test
+	cd portal && $(PORTAL_ENV) ../$(PY) manage.py test --noinput -v 1
 
 lint: venv ## ansible-lint, production profile, offline
 	PATH=$(CURDIR)/$(BIN):$$PATH ansible-lint --profile production --nocolor -q

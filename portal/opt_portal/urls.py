@@ -1,0 +1,16 @@
+"""URL conf: one include per app. tests/test_scope_walk.py walks every pattern as every role."""
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("clients/", include("clients.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("audit/", include("audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("django-admin/", admin.site.urls),
+]
