@@ -19,7 +19,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup packages venv lab lab-engine images topology twin lab-down lab-clean \
-        demo test unit portal lint sanity build docs awx ee lab-recovery integration molecule lock
+        demo test unit portal lint sanity build docs awx ee lab-recovery integration molecule browser lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -71,7 +71,7 @@ demo: setup ## add client acme in the lab: its container, tunnels, a test job, i
 	$(LABX) $(BIN)/ansible-playbook playbooks/status.yml
 	@echo "status report: $$(ls -t $(CURDIR)/reports/status-*.html | head -n 1)"
 
-test: setup unit lint sanity build docs awx lab-recovery integration molecule ## every test: unit, lint, sanity, build, docs, awx, integration, molecule
+test: setup unit lint sanity build docs awx lab-recovery integration molecule browser ## every test: unit, lint, sanity, build, docs, awx, integration, molecule
 	@echo "make test: all passed"
 
 unit: venv ## unit tests of the pure logic (no Docker), the collection's, mast's and the portal's (SQLite)
@@ -123,6 +123,9 @@ lab-recovery: setup ## the lab engine comes back after all its processes are kil
 INTEGRATION_LABS ?= 2
 integration: setup $(if $(filter 1,$(INTEGRATION_LABS)),,twin) ## integration tests on the lab and its twin (real engines, playbooks)
 	$(PY) tests/run_integration.py --labs $(INTEGRATION_LABS)
+
+browser: setup ## the seed's scenario in headless Chromium, through the lab's edge and the portal
+	$(LABX) $(BIN)/pytest -q -p no:cacheprovider tests/browser
 
 molecule: setup ## the roles on the lab engine: converge, idempotence, verify
 	$(LABX) env PATH=$(CURDIR)/$(BIN):$$PATH molecule test
