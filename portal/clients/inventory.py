@@ -6,6 +6,7 @@ costs one stat walk, not one parse, until the inventory changes.
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,11 +50,11 @@ class Inventory:
 def _state(root):
     """What changes when the inventory changes: its files' names, sizes and mtimes."""
     stamp = []
-    for path in sorted(root.rglob("*")):
-        if ".git" in path.parts or not path.is_file():
-            continue
-        info = path.stat()
-        stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if name != ".git")
+        for name in sorted(files):
+            info = os.stat(os.path.join(folder, name))
+            stamp.append((folder, name, info.st_size, info.st_mtime_ns))
     return tuple(stamp)
 
 
