@@ -61,11 +61,17 @@ def user_view(view):
     return _mark(_login_first(view), "user")
 
 
+def client_exists(name):
+    from clients.inventory import load
+    return bool(name) and load().client(name) is not None
+
+
 def client_view(view):
-    """A view of one client, named by the URL's ``client`` argument: 404 unless reachable."""
+    """A view of one client, named by the URL's ``client`` argument: 404 unless reachable and in
+    the inventory (a technician reaches every client, not every name)."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not may_reach(request, kwargs.get("client")):
+        if not may_reach(request, kwargs.get("client")) or not client_exists(kwargs.get("client")):
             raise Http404
         return view(request, *args, **kwargs)
     return _mark(_login_first(wrapper), "client")

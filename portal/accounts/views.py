@@ -6,7 +6,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import LoginForm, UserCreateForm
@@ -59,6 +59,7 @@ def reset_link(request, user):
 
 
 @technician_view
+@require_safe
 def user_list(request):
     return render(request, "accounts/users.html", {"users": User.objects.order_by("email")})
 
@@ -76,6 +77,7 @@ def user_create(request):
 
 
 @technician_view
+@require_safe
 def user_reset(request, pk):
     """Shows a new set-password link for the user (valid until used or the password changes)."""
     user = get_object_or_404(User, pk=pk)
