@@ -1,6 +1,6 @@
 """The French catalogs are complete and current: ``problems()`` runs makemessages on a copy of
 portal/ and reports every msgid without a French text, every fuzzy one, and every catalog whose
-msgids differ from the committed one (stale: run makemessages, see portal/README.md).
+msgids differ from the committed one (stale: run makemessages as UPDATE below says).
 
 Layout: each app keeps its strings in portal/<app>/locale/fr/LC_MESSAGES/django.po (an app
 without a locale/ folder falls to the project's), templates/ and opt_portal/ in
