@@ -78,10 +78,13 @@ def client_view(view):
 
 
 def technician_view(view):
-    """Back-office only: technicians on the back-office host; 404 for everyone else."""
+    """Back-office only: technicians on the back-office host; 404 for everyone else (and for a
+    ``client`` URL argument the inventory lacks)."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not may_use_backoffice(request):
+            raise Http404
+        if "client" in kwargs and not client_exists(kwargs["client"]):
             raise Http404
         return view(request, *args, **kwargs)
     return _mark(_login_first(wrapper), "technician")
