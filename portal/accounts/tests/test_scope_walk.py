@@ -26,16 +26,19 @@ from jobs.models import Job, Kind
 
 LOGIN = "/accounts/login/"
 SCOPES = ("public", "user", "client", "technician")
-# The clients a URL's arguments may aim at: two of the lab inventory's, and one nobody has.
-TARGETS = ("acme", "globex", "nosuch")
+# What a URL's arguments may aim at: two of the lab inventory's clients, one nobody has, and
+# "every" (objects of no one client: a job over every client, a back-office audit entry, a
+# technician), which only the back-office may reach.
+TARGETS = ("acme", "globex", "nosuch", "every")
 MISSING_ID = 987654321
 
-# URL argument -> its value for each target client. Keys "<namespace>:<argument>" win over
-# "<argument>"; a value is a dict {target: value}, or a function (fixtures, target) -> value.
-# An argument marked UNBOUND names no client (the same value is used once, whatever the target).
+# URL argument -> its value for each target. Keys "<namespace>:<argument>" win over
+# "<argument>"; a value is a dict {target: value}, or a function (fixtures, target) -> value; a
+# target without a value (missing, or None) is not tried for the pattern. An argument marked
+# UNBOUND names no client (the same value is used once, whatever the target).
 UNBOUND = object()
 KWARGS = {
-    "client": lambda f, t: t,
+    "client": lambda f, t: None if t == "every" else t,
     "site": {"acme": "lyon", "globex": "lyon", "nosuch": "lyon"},
     "printer": {"acme": "accueil", "globex": "reception", "nosuch": "accueil"},
     "jobs:pk": lambda f, t: f.jobs[t],
@@ -87,9 +90,12 @@ class Fixtures:
     """Objects of each client that a guessed id may name."""
 
     def __init__(self, users):
-        self.jobs = {"nosuch": MISSING_ID}
-        self.entries = {"nosuch": MISSING_ID}
-        self.people = {"nosuch": MISSING_ID}
+        self.jobs = {"nosuch": MISSING_ID,
+                     "every": Job.objects.create(kind=Kind.UPGRADE, client="", playbook="upgrade.yml").pk}
+        self.entries = {"nosuch": MISSING_ID,
+                        "every": Entry.objects.create(action="test", summary="back-office", client="").pk}
+        self.people = {"nosuch": MISSING_ID,
+                       "every": User.objects.create_technician("second@coaxis.test", None).pk}
         for client in ("acme", "globex"):
             self.jobs[client] = Job.objects.create(kind=Kind.APPLY, client=client, playbook="add_client.yml").pk
             self.entries[client] = Entry.objects.create(action="test", summary=client, client=client).pk
@@ -145,8 +151,9 @@ class ScopeWalkTests(InventoryMixin, TestCase):
                 elif callable(spec):
                     values[argument] = spec(self.fixtures, target)
                 else:
-                    values[argument] = spec[target]
-            urls.append((target, reverse(name, kwargs=values)))
+                    values[argument] = spec.get(target)
+            if all(value is not None for value in values.values()):
+                urls.append((target, reverse(name, kwargs=values)))
         return urls
 
     def probe(self, role, method, url):
@@ -175,6 +182,8 @@ class ScopeWalkTests(InventoryMixin, TestCase):
             return "allowed" if backoffice and target != "nosuch" else "refused"
         if target is None:
             return "allowed"
+        if target == "every":
+            return "allowed" if backoffice else "refused"
         return "allowed" if target in reachable else "refused"
 
     def test_walk(self):
