@@ -23,7 +23,7 @@ PRIVATE_KEY_RE = re.compile(
 VAULT_RE = re.compile(r"\$ANSIBLE_VAULT;[^\n]*(?:\n[ \t+\-]*[0-9a-fA-F]+[ \t]*(?=\n|\Z))*")
 SECRET_VALUE_RE = re.compile(
     r"(?P<key>[\w.-]*(?:password|passwd|passphrase|secret|token)[\w.-]*[\"']?[ \t]*[:=][ \t]*)"
-    r"(?P<quote>[\"']?)(?P<value>[^\s\"',}]+)", re.IGNORECASE)
+    r"(?:(?P<quote>[\"'])(?P<quoted>[^\"'\n]*)(?P=quote)|(?P<value>[^\s\"',}]+))", re.IGNORECASE)
 
 
 def _digest(text):
@@ -31,10 +31,11 @@ def _digest(text):
 
 
 def _secret_value(match):
-    value = match.group("value")
-    if value.startswith(("{{", "!vault", "<", "$ANSIBLE_VAULT", "|", ">")) or value == MASK:
+    quote = match.group("quote") or ""
+    value = match.group("quoted") if quote else match.group("value")
+    if not value or value.startswith(("{{", "!vault", "<", "$ANSIBLE_VAULT", "|", ">")) or value == MASK:
         return match.group(0)
-    return match.group("key") + match.group("quote") + MASK
+    return match.group("key") + quote + MASK + quote
 
 
 def _file_secret(path):

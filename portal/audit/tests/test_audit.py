@@ -42,13 +42,14 @@ class MaskingTests(TestCase):
         self.assertIn("+opt_ip: 10.128.0.12", text)
 
     def test_passwords_and_secrets_but_not_vault_references(self):
-        text = mask('password: hunter2hunter2\n"db_password": "s3cr3t!"\nopt_admin_signing_secret: abc123def456\n'
+        text = mask('password: hunter2hunter2\n"db_password": "s3cr3t! with spaces"\nopt_admin_signing_secret: abc123def456\n'
                     'token=zzz111\nopt_private_key: "{{ vault_opt_private_key }}"\nopt_ip: 10.128.0.10')
-        for secret in ("hunter2hunter2", "s3cr3t!", "abc123def456", "zzz111"):
+        for secret in ("hunter2hunter2", "s3cr3t!", "with spaces", "abc123def456", "zzz111"):
             self.assertNotIn(secret, text)
         self.assertIn('opt_private_key: "{{ vault_opt_private_key }}"', text)
         self.assertIn("opt_ip: 10.128.0.10", text)
         self.assertIn("password: ********", text)
+        self.assertIn('"db_password": "********"', text)
 
     def test_signature_header(self):
         signature = _clientsig.sign(SECRET, "acme")
