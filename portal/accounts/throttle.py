@@ -5,8 +5,8 @@ attempts are refused before any password is checked.
 The failures are kept in Django's cache (the database cache: every server process sees the same
 counts), one entry per account and one per address, each a list of failure times (a sliding
 window). A successful login clears the account's failures, not the address's. The cache has no
-atomic update: attempts made at the same instant may each see the same count, so a burst can pass
-the limit by at most the number of server processes, once.
+atomic update: attempts in flight at the same instant may each see the same count, so a parallel
+burst can pass the limit by the number of attempts in flight, once.
 
 The client address is REMOTE_ADDR, unless the request comes from a trusted proxy
 (settings.PORTAL_TRUSTED_PROXIES: the edge, the clients' nginx): then it is the last

@@ -129,6 +129,18 @@ class ScopeWalkTests(InventoryMixin, TestCase):
                           if _spec(name, argument) is None})
         self.assertEqual(unknown, [], "URL arguments missing from KWARGS in test_scope_walk.py")
 
+    def test_the_walk_catches_an_unmarked_view_and_an_unknown_argument(self):
+        with override_settings(ROOT_URLCONF="accounts.tests.urls_walk_probe"):
+            unmarked = [name for name, _, callback, _ in walk() if getattr(callback, SCOPE_ATTR, None) not in SCOPES]
+            unknown = [f"{name}: {argument}" for name, arguments, _, _ in walk() for argument in arguments
+                       if _spec(name, argument) is None]
+            names = {name for name, _, _, _ in walk()}
+        self.assertEqual(unmarked, ["probe:unmarked"])
+        self.assertEqual(unknown, ["probe:widget: widget"])
+        # Included patterns are walked with their namespace, and the real ones are still there.
+        self.assertIn("probe:nested", names)
+        self.assertIn("accounts:login", names)
+
     def test_the_walk_covers_the_contract(self):
         names = {name for name, _, _, _ in walk()}
         for name in ("accounts:login", "accounts:logout", "accounts:users", "accounts:user_create",
