@@ -42,7 +42,7 @@ class HeaderTests(InventoryMixin, TestCase):
         through_acme = {"host": "acme.coaxis.test", "HTTP_X_OPT_CLIENT": "acme"}
         self.assertEqual(self.get(tech, "/clients/acme/", **through_acme).status_code, 200)
         self.assertEqual(self.get(tech, "/clients/globex/", **through_acme).status_code, 404)
-        for url in ("/accounts/users/", "/clients/", "/audit/", "/jobs/", "/accounts/users/new/"):
+        for url in ("/accounts/users/", "/clients/", "/audit/", "/jobs/", "/accounts/users/create/"):
             self.assertEqual(self.get(tech, url, **through_acme).status_code, 404, url)
         # The subdomain alone narrows too.
         self.assertEqual(self.get(tech, "/clients/globex/", "acme.coaxis.test").status_code, 404)
@@ -130,7 +130,7 @@ class CsrfTests(InventoryMixin, TestCase):
     def test_every_post_form_carries_the_token(self):
         client = Client()
         client.force_login(self.users["tech"])
-        for url in ("/accounts/users/", "/accounts/users/new/", "/clients/"):
+        for url in ("/accounts/users/", "/accounts/users/create/", "/clients/"):
             body = client.get(url, HTTP_HOST=BACKOFFICE).content.decode()
             forms = body.count('method="post"')
             self.assertGreater(forms, 0, url)

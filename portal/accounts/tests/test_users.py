@@ -135,9 +135,29 @@ class CreateTechnicianTests(TestCase):
         self.assertGreaterEqual(len(password), 20)
         out = self.run_command("--email", "alice@coaxis.test")
         self.assertIn("exists already", out)
+        self.assertIn("exists already", self.run_command("--email", "ALICE@coaxis.test"))
         self.assertNotIn("password", out)
         self.assertEqual(User.objects.count(), 1)
         self.assertTrue(User.objects.get().check_password(password))
+
+    def test_reset_password_gives_an_existing_technician_a_new_one(self):
+        first = self.run_command("--email", "bob@coaxis.test").strip().splitlines()[-1].split()[-1]
+        again = self.run_command("--email", "bob@coaxis.test", "--reset-password").strip().splitlines()[-1].split()[-1]
+        self.assertNotEqual(first, again)
+        user = User.objects.get(email="bob@coaxis.test")
+        self.assertTrue(user.check_password(again))
+        self.assertFalse(user.check_password(first))
+        # On a new address it simply creates the technician.
+        made = self.run_command("--email", "carol@coaxis.test", "--reset-password").strip().split()[-1]
+        self.assertTrue(User.objects.get(email="carol@coaxis.test").check_password(made))
+
+    def test_a_client_administrator_is_not_turned_into_a_technician(self):
+        User.objects.create_user("admin@acme.test", PASSWORD, role=Role.CLIENT_ADMIN, client="acme")
+        with self.assertRaises(CommandError):
+            self.run_command("--email", "admin@acme.test", "--reset-password")
+        user = User.objects.get(email="admin@acme.test")
+        self.assertEqual(user.role, Role.CLIENT_ADMIN)
+        self.assertTrue(user.check_password(PASSWORD))
 
     def test_bad_email_refused(self):
         with self.assertRaises(CommandError):
