@@ -91,36 +91,42 @@ portal: venv ## the portal's Django tests on SQLite
 
 # The same tests on Debian's PostgreSQL: a private cluster in build/pg (its own port, socket
 # directory and password; run as the postgres user when make runs as root), started here and
-# stopped when the tests end, whatever their result. PORTAL_PG_PORT fixes the port (default: a
-# free one).
+# stopped when the tests end, whatever their result. When the postgres user cannot reach build/pg
+# (a checkout under a private home) or its socket path would be too long, the cluster lives in
+# /var/tmp/coaxis-portal-pg-<hash of the checkout's path> instead. PORTAL_PG_PORT fixes the port
+# (default: a free one).
 PG_DIR := $(CURDIR)/build/pg
 portal-pg: venv ## the portal's Django tests on PostgreSQL (private cluster in build/pg)
 	bindir=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$$bindir" ] && [ -x "$$bindir/initdb" ] || { echo "PostgreSQL is missing: run make packages"; exit 1; }
 	command -v msgfmt >/dev/null || { echo "gettext is missing (msgfmt): run make packages"; exit 1; }
 	as_pg=()
-	mkdir -p $(PG_DIR)/run build/portal-test
-	if [ "$$(id -u)" = 0 ]; then
-	  as_pg=(runuser -u postgres --)
-	  chown postgres: $(PG_DIR) $(PG_DIR)/run
-	  "$${as_pg[@]}" test -w $(PG_DIR) || { echo "the postgres user cannot write to $(PG_DIR) (a parent directory not searchable?)"; exit 1; }
+	pg=$(PG_DIR)
+	mkdir -p build/portal-test
+	if [ "$$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi
+	usable() { mkdir -p "$$1/run" && { [ "$$(id -u)" != 0 ] || chown postgres: "$$1" "$$1/run"; } \
+	  && "$${as_pg[@]}" test -w "$$1/run" && [ $${#1} -le 80 ]; }
+	if ! usable "$$pg"; then
+	  pg=/var/tmp/coaxis-portal-pg-$$(printf %s "$(CURDIR)" | sha256sum | cut -c1-12)
+	  usable "$$pg" || { echo "no directory the postgres user can use for the cluster"; exit 1; }
+	  echo "portal-pg: the cluster lives in $$pg (the postgres user cannot use $(PG_DIR))"
 	fi
-	if [ ! -f $(PG_DIR)/data/PG_VERSION ]; then
-	  rm -rf $(PG_DIR)/data
-	  ( umask 077; $(PY) -c 'import secrets; print(secrets.token_hex(16), end="")' > $(PG_DIR)/password )
-	  [ "$$(id -u)" != 0 ] || chown postgres: $(PG_DIR)/password
-	  "$${as_pg[@]}" "$$bindir/initdb" -D $(PG_DIR)/data -U portal --pwfile=$(PG_DIR)/password \
-	    --auth=scram-sha-256 -E UTF8 --no-locale > $(PG_DIR)/initdb.log
+	if [ ! -f "$$pg/data/PG_VERSION" ]; then
+	  rm -rf "$$pg/data"
+	  ( umask 077; $(PY) -c 'import secrets; print(secrets.token_hex(16), end="")' > "$$pg/password" )
+	  [ "$$(id -u)" != 0 ] || chown postgres: "$$pg/password"
+	  "$${as_pg[@]}" "$$bindir/initdb" -D "$$pg/data" -U portal --pwfile="$$pg/password" \
+	    --auth=scram-sha-256 -E UTF8 --no-locale > "$$pg/initdb.log"
 	fi
-	pg_ctl() { timeout 60 "$${as_pg[@]}" "$$bindir/pg_ctl" -D $(PG_DIR)/data "$$@"; }
+	pg_ctl() { timeout 60 "$${as_pg[@]}" "$$bindir/pg_ctl" -D "$$pg/data" "$$@"; }
 	# A cluster left running by an interrupted run is stopped first.
 	if pg_ctl status >/dev/null 2>&1; then pg_ctl -w -t 30 -m fast stop >/dev/null; fi
 	port=$${PORTAL_PG_PORT:-$$($(PY) -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-	pg_ctl -l $(PG_DIR)/server.log -w -t 30 -o "-p $$port -k $(PG_DIR)/run -c listen_addresses=127.0.0.1" start >/dev/null \
-	  || { tail -n 20 $(PG_DIR)/server.log; exit 1; }
+	pg_ctl -l "$$pg/server.log" -w -t 30 -o "-p $$port -k $$pg/run -c listen_addresses=127.0.0.1" start >/dev/null \
+	  || { tail -n 20 "$$pg/server.log"; exit 1; }
 	trap 'pg_ctl -w -t 30 -m fast stop >/dev/null' EXIT
 	cd portal
-	export PORTAL_DATABASE_URL="postgresql://portal:$$(cat $(PG_DIR)/password)@127.0.0.1:$$port/portal"
+	export PORTAL_DATABASE_URL="postgresql://portal:$$(cat "$$pg/password")@127.0.0.1:$$port/portal"
 	$(PORTAL_ENV) ../$(PY) manage.py compilemessages -v 0
 	$(PORTAL_ENV) ../$(PY) manage.py test --noinput -v 1
 
