@@ -1,12 +1,14 @@
-"""The French catalogs are complete and current: ``problems()`` runs makemessages on a copy of
-portal/ and reports every msgid without a French text, every fuzzy one, and every catalog whose
-msgids differ from the committed one (stale: run makemessages as UPDATE below says).
+"""The French catalogs are complete and current: ``problems()`` reports every template text not
+marked for translation, then runs makemessages on a copy of portal/ and reports every msgid
+without a French text, every fuzzy one, and every catalog whose msgids differ from the committed
+one (stale: run makemessages as UPDATE below says).
 
 Layout: each app keeps its strings in portal/<app>/locale/fr/LC_MESSAGES/django.po (an app
 without a locale/ folder falls to the project's), templates/ and opt_portal/ in
 portal/locale/fr/LC_MESSAGES/django.po.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -64,6 +66,38 @@ def parse(path):
     return entries
 
 
+# Words a template may show untranslated: names and unit symbols, the same in every language.
+# Anything else meant to stay as it is (a command, Ansible's own words) goes in <code> or <pre>,
+# or in an element with HTML's translate="no".
+NAMES = {"Coaxis", "OPT", "ms", "KB", "MB", "GB"}
+_BLOCK_RE = re.compile(r"{%\s*blocktrans(?:late)?\b.*?%}.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
+_VERBATIM_RE = re.compile(r"<(code|pre|script|style)\b.*?</\1\s*>|<(\w+)\b[^>]*\btranslate=\"no\"[^>]*>.*?</\2\s*>",
+                          re.S | re.I)
+_TAG_RE = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}|<!--.*?-->|<[^>]*>", re.S)
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+def literal_words(text):
+    """The words of a template shown outside translate/blocktranslate (and outside code, pre,
+    script, style and translate="no" elements): each is English only."""
+    for pattern in (_BLOCK_RE, _VERBATIM_RE, _TAG_RE):
+        text = pattern.sub(" ", text)
+    text = re.sub(r"&[#\w]+;", " ", text)
+    return [word for word in _WORD_RE.findall(text) if word not in NAMES]
+
+
+def template_problems(portal_dir):
+    """Every template whose text shows words that are not marked for translation."""
+    found = []
+    for path in sorted(Path(portal_dir).rglob("*.html")):
+        if "templates" not in path.parts:
+            continue
+        words = literal_words(path.read_text(encoding="utf-8"))
+        if words:
+            found.append(f"{path.relative_to(portal_dir)}: text not marked for translation: {' '.join(words)}")
+    return found
+
+
 def _environment(copy):
     env = dict(os.environ)
     portal = Path(__file__).resolve().parent.parent
@@ -76,7 +110,7 @@ def _environment(copy):
 def problems(portal_dir):
     """Every problem of the French catalogs of portal_dir (a list of lines; empty when all is well)."""
     portal_dir = Path(portal_dir)
-    found = []
+    found = template_problems(portal_dir)
     with tempfile.TemporaryDirectory(prefix="portal-messages-") as tmp:
         copy = Path(tmp) / "portal"
         shutil.copytree(portal_dir, copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__", "*.pyc"))

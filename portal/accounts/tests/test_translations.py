@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import SimpleTestCase, TestCase
 
-from accounts.i18ncheck import parse, problems
+from accounts.i18ncheck import literal_words, parse, problems
 from accounts.tests.helpers import BACKOFFICE, InventoryMixin, make_users
 
 
@@ -21,7 +21,8 @@ class CatalogTests(SimpleTestCase):
             copy = Path(tmp) / "portal"
             shutil.copytree(settings.PORTAL_DIR, copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
             (copy / "templates" / "extra.html").write_text(
-                '{% load i18n %}{% translate "A string nobody translated" %}{% translate "Log out" %}')
+                '{% load i18n %}{% translate "A string nobody translated" %}{% translate "Log out" %}'
+                '<p title="{% translate "Log out" %}">Forgot to mark this</p>')
             catalog = copy / "accounts" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
             text = catalog.read_text()
             text = text.replace('msgid "Deactivate"', '#, fuzzy\nmsgid "Deactivate"')
@@ -33,6 +34,15 @@ class CatalogTests(SimpleTestCase):
         self.assertIn("'A string no code uses' is no longer used", found)
         self.assertIn("'A string nobody translated' is missing from the committed catalog", found)
         self.assertNotIn("'Log out'", found)
+        self.assertIn("templates/extra.html: text not marked for translation: Forgot to mark this", found)
+
+    def test_literal_words_of_a_template(self):
+        self.assertEqual(literal_words(
+            '{% load i18n %}<h1>{% translate "Users" %}</h1>{{ user.email }} · Coaxis OPT &nbsp; #{{ job.pk }}'
+            '{% blocktranslate with n=1 %}Page {{ n }}{% endblocktranslate %}<code>add_client.yml</code>'
+            '<td data-state="up">{{ state }}</td>{# a comment #}<!-- html comment -->'), [])
+        self.assertEqual(literal_words('<td>Up</td><button>{% translate "Save" %} now</button>'), ["Up", "now"])
+        self.assertEqual(literal_words('<tr translate="no"><th>ok</th><th>changed</th></tr><td>12 ms</td>'), [])
 
     def test_parse_reads_plurals_contexts_and_skips_obsolete(self):
         with tempfile.TemporaryDirectory() as tmp:
