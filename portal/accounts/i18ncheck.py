@@ -1,7 +1,7 @@
 """The French catalogs are complete and current: ``problems()`` reports every template text not
 marked for translation, then runs makemessages on a copy of portal/ and reports every msgid
-without a French text, every fuzzy one, and every catalog whose msgids differ from the committed
-one (stale: run makemessages as UPDATE below says).
+without a French text, every fuzzy one, every catalog whose msgids differ from the committed one
+(stale: run makemessages as UPDATE below says), and every msgid two catalogs translate differently.
 
 Layout: each app keeps its strings in portal/<app>/locale/fr/LC_MESSAGES/django.po (an app
 without a locale/ folder falls to the project's), templates/ and opt_portal/ in
@@ -118,6 +118,7 @@ def problems(portal_dir):
                              cwd=copy, env=_environment(copy), capture_output=True, text=True, timeout=300)
         if run.returncode != 0:
             return [f"makemessages failed: {run.stderr.strip() or run.stdout.strip()}"]
+        translations = {}
         for fresh in sorted(copy.rglob(str(Path("locale") / CATALOG))):
             relative = fresh.relative_to(copy)
             committed = portal_dir / relative
@@ -128,6 +129,8 @@ def problems(portal_dir):
                     found.append(f"{where}: fuzzy")
                 elif not all(msgstrs):
                     found.append(f"{where}: no French text")
+            for context, msgid, msgstrs, fuzzy in new_entries:
+                translations.setdefault((context, msgid), {})[str(relative)] = tuple(msgstrs)
             if not committed.exists():
                 found.append(f"{relative}: not committed (run: {UPDATE})")
                 continue
@@ -137,4 +140,12 @@ def problems(portal_dir):
                 found.append(f"{relative}: {msgid!r} is no longer used (stale catalog: run: {UPDATE})")
             for context, msgid in sorted(new - old, key=str):
                 found.append(f"{relative}: {msgid!r} is missing from the committed catalog (run: {UPDATE})")
+    # gettext merges every catalog into one: a msgid translated two ways shows one of them
+    # everywhere (the project's catalog first, then the apps in INSTALLED_APPS order).
+    for (context, msgid), where in sorted(translations.items(), key=str):
+        if len({texts for texts in where.values() if all(texts)}) > 1:
+            ways = "; ".join(f"{catalog}: {' | '.join(texts)!r}" for catalog, texts in sorted(where.items()))
+            found.append(f"{msgid!r}" + (f" (context {context!r})" if context else "")
+                         + f" is translated differently in two catalogs ({ways}): gettext shows one of them "
+                         "everywhere; use one translation, or a context (pgettext) for each meaning")
     return found

@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from accounts.scope import SCOPE_ATTR
 from accounts.tests.helpers import BACKOFFICE, InventoryMixin, git, make_users
 from audit.models import Entry
-from jobs.models import Job, Kind
+from jobs.models import Job, Kind, State
 
 LOGIN = "/accounts/login/"
 SCOPES = ("public", "user", "client", "technician")
@@ -90,14 +90,16 @@ class Fixtures:
     """Objects of each client that a guessed id may name."""
 
     def __init__(self, users):
-        self.jobs = {"nosuch": MISSING_ID,
-                     "every": Job.objects.create(kind=Kind.UPGRADE, client="", playbook="upgrade.yml").pk}
+        # Failed jobs: every job page applies to them (a retry needs a failed job).
+        self.jobs = {"nosuch": MISSING_ID, "every": Job.objects.create(
+            kind=Kind.UPGRADE, client="", playbook="upgrade.yml", state=State.FAILED).pk}
         self.entries = {"nosuch": MISSING_ID,
                         "every": Entry.objects.create(action="test", summary="back-office", client="").pk}
         self.people = {"nosuch": MISSING_ID,
                        "every": User.objects.create_technician("second@coaxis.test", None).pk}
         for client in ("acme", "globex"):
-            self.jobs[client] = Job.objects.create(kind=Kind.APPLY, client=client, playbook="add_client.yml").pk
+            self.jobs[client] = Job.objects.create(kind=Kind.APPLY, client=client, playbook="add_client.yml",
+                                                   state=State.FAILED).pk
             self.entries[client] = Entry.objects.create(action="test", summary=client, client=client).pk
             self.people[client] = User.objects.create_user(f"second@{client}.test", None, role=Role.CLIENT_ADMIN,
                                                            client=client).pk

@@ -28,6 +28,8 @@ class CatalogTests(SimpleTestCase):
             text = text.replace('msgid "Deactivate"', '#, fuzzy\nmsgid "Deactivate"')
             text += '\nmsgid "A string no code uses"\nmsgstr "Une chaîne inutile"\n'
             catalog.write_text(text)
+            audit = copy / "audit" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+            audit.write_text(audit.read_text().replace('msgstr "Journal d\'audit"', 'msgstr "Journal"'))
             found = "\n".join(problems(copy))
         self.assertIn("'A string nobody translated': no French text", found)
         self.assertIn("'Deactivate': fuzzy", found)
@@ -35,6 +37,8 @@ class CatalogTests(SimpleTestCase):
         self.assertIn("'A string nobody translated' is missing from the committed catalog", found)
         self.assertNotIn("'Log out'", found)
         self.assertIn("templates/extra.html: text not marked for translation: Forgot to mark this", found)
+        self.assertIn("'Audit log' is translated differently in two catalogs", found)
+        self.assertIn("audit/locale/fr/LC_MESSAGES/django.po: 'Journal'", found)
 
     def test_literal_words_of_a_template(self):
         self.assertEqual(literal_words(
@@ -76,7 +80,7 @@ class LanguageSwitchTests(InventoryMixin, TestCase):
         self.assertContains(response, "Se déconnecter")
         self.assertContains(response, "Désactiver")
         response = self.client.get("/audit/", HTTP_HOST=BACKOFFICE)
-        self.assertContains(response, "Journal des actions")
+        self.assertContains(response, "Journal d'audit")
         self.client.post("/i18n/setlang/", {"language": "en", "next": "/audit/"}, HTTP_HOST=BACKOFFICE)
         self.assertContains(self.client.get("/audit/", HTTP_HOST=BACKOFFICE), "Audit log")
 
