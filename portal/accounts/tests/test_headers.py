@@ -101,7 +101,9 @@ class CsrfTests(InventoryMixin, TestCase):
     def test_login_needs_the_token(self):
         client, token = self.csrf_client()
         data = {"username": "admin@acme.test", "password": PASSWORD}
-        self.assertEqual(client.post("/accounts/login/", data, HTTP_HOST=BACKOFFICE).status_code, 403)
+        refused = client.post("/accounts/login/", data, HTTP_HOST=BACKOFFICE)
+        self.assertEqual(refused.status_code, 403)
+        self.assertContains(refused, 'id="csrf-refused"', status_code=403)
         response = client.post("/accounts/login/", {**data, "csrfmiddlewaretoken": token}, HTTP_HOST=BACKOFFICE)
         self.assertEqual(response.status_code, 302)
 

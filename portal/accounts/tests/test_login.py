@@ -190,6 +190,16 @@ class SessionTests(InventoryMixin, TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertTrue(response["Location"].startswith(LOGIN))
 
+    def test_not_found_page_keeps_logout_and_language_switch(self):
+        self.client.force_login(self.users["acme"])
+        response = self.client.get("/clients/globex/", HTTP_HOST=BACKOFFICE)
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, 'id="not-found"', status_code=404)
+        self.assertContains(response, 'id="logout"', status_code=404)
+        self.assertContains(response, 'id="language"', status_code=404)
+        response = self.client.get("/clients/globex/", HTTP_HOST=BACKOFFICE, HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(response, "Se déconnecter", status_code=404)
+
     def test_every_page_has_logout_and_language_switch(self):
         self.client.force_login(self.users["tech"])
         for url in ("/clients/", "/accounts/users/", "/audit/"):
