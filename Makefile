@@ -84,7 +84,7 @@ unit: venv ## unit tests of the pure logic (no Docker), the collection's, mast's
 PORTAL_ENV := PYTHONPATH=$(CURDIR)/collections PORTAL_TESTING=1 PORTAL_DATA_DIR=$(CURDIR)/build/portal-test
 portal: venv ## the portal's Django tests on SQLite
 	command -v msgfmt >/dev/null || { echo "gettext is missing (msgfmt): run make packages"; exit 1; }
-	mkdir -p build/portal-test
+	mkdir -p build/portal-test/static  # STATIC_ROOT: whitenoise warns when it is missing
 	cd portal
 	$(PORTAL_ENV) ../$(PY) manage.py compilemessages -v 0
 	$(PORTAL_ENV) ../$(PY) manage.py test --noinput -v 1
@@ -102,7 +102,7 @@ portal-pg: venv ## the portal's Django tests on PostgreSQL (private cluster in b
 	command -v msgfmt >/dev/null || { echo "gettext is missing (msgfmt): run make packages"; exit 1; }
 	as_pg=()
 	pg=$(PG_DIR)
-	mkdir -p build/portal-test
+	mkdir -p build/portal-test/static  # STATIC_ROOT: whitenoise warns when it is missing
 	if [ "$$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi
 	usable() { mkdir -p "$$1/run" && { [ "$$(id -u)" != 0 ] || chown postgres: "$$1" "$$1/run"; } \
 	  && "$${as_pg[@]}" test -w "$$1/run" && [ $${#1} -le 80 ]; }

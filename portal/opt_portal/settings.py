@@ -169,5 +169,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
     # The tests ask for hundreds of refused pages on purpose: only errors are worth a line.
-    "loggers": {"django.request": {"level": "ERROR"}} if env_bool("PORTAL_TESTING") else {},
+    "loggers": {name: {"level": "ERROR"} for name in ("django.request", "django.security.csrf")}
+    if env_bool("PORTAL_TESTING") else {},
 }
