@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
@@ -83,7 +84,9 @@ def user_reset(request, pk):
     user = get_object_or_404(User, pk=pk)
     record(request.user, "user_reset", _("Set-password link made for %(email)s.") % {"email": user.email},
            client=user.client)
-    return render(request, "accounts/user_reset.html", {"target": user, "link": reset_link(request, user)})
+    return render(request, "accounts/user_reset.html", {
+        "target": user, "link": reset_link(request, user),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)})
 
 
 @technician_view

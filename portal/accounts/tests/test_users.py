@@ -90,7 +90,10 @@ class UserPagesTests(InventoryMixin, TestCase):
         response = self.get(reverse("accounts:user_reset", kwargs={"pk": self.users["globex"].pk}))
         self.assertContains(response, 'id="reset-link"')
         self.assertContains(response, "http://opt.coaxis.test/accounts/reset/")
+        self.assertContains(response, "for 3 days at most")
         self.assertEqual(self.get(reverse("accounts:user_reset", kwargs={"pk": 999999})).status_code, 404)
+        self.assertContains(self.get(reverse("accounts:user_reset", kwargs={"pk": self.users["globex"].pk}),
+                                     HTTP_ACCEPT_LANGUAGE="fr"), "pendant 3 jours au plus")
 
     def test_deactivate_then_login_refused_then_reactivate(self):
         target = self.users["acme"]
