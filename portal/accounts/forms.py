@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import Role, User
@@ -31,10 +32,27 @@ class LoginForm(AuthenticationForm):
             cleaned = super().clean()
         except ValidationError as error:
             if any(e.code == "invalid_login" for e in error.error_list):
-                throttle.failed(username, address)
+                blocked = throttle.failed(username, address)
+                if blocked:
+                    self.record_blocked(username, address, blocked)
             raise
         throttle.succeeded(username)
         return cleaned
+
+    @staticmethod
+    def record_blocked(username, address, blocked):
+        """One audit entry when an account or an address reaches the limit (not one per attempt)."""
+        from audit.models import Result
+        from audit.record import record
+        account = User.objects.filter(email__iexact=username).first()
+        which = {("account",): _("the account"), ("address",): _("the address"),
+                 ("account", "address"): _("the account and the address")}[tuple(blocked)]
+        record(None, "login_throttled", gettext(
+            "%(attempts)s failed logins: no more logins for %(which)s during %(window)s s "
+            "(account '%(email)s', address %(address)s)")
+            % {"attempts": settings.PORTAL_LOGIN_ATTEMPTS, "which": which, "window": settings.PORTAL_LOGIN_WINDOW,
+               "email": username, "address": address},
+            client=account.client if account else "", result=Result.REFUSED)
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

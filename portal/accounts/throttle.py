@@ -63,10 +63,16 @@ def blocked(username, address):
 
 
 def failed(username, address):
-    """Count one failed login for the account and for the address."""
+    """Count one failed login for the account and for the address; returns which of the two
+    ("account", "address") this failure blocked (reached the limit)."""
     now = time.time()
-    for key in _keys(username, address):
+    reached = []
+    for kind, key in zip(("account", "address"), _keys(username, address)):
+        count = len(_recent(key, now)) + 1
         cache.set(key, _recent(key, now) + [now], timeout=settings.PORTAL_LOGIN_WINDOW)
+        if count == settings.PORTAL_LOGIN_ATTEMPTS:
+            reached.append(kind)
+    return reached
 
 
 def succeeded(username):

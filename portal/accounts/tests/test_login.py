@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import throttle
 from accounts.tests.helpers import BACKOFFICE, PASSWORD, InventoryMixin, make_users
+from audit.models import Entry
 
 LOGIN = "/accounts/login/"
 THROTTLED_EN = "Too many failed logins for this account or from this address"
@@ -56,6 +57,10 @@ class LoginTests(InventoryMixin, TestCase):
         self.assertNotIn("_auth_user_id", self.client.session)
         # Another account from that address is not affected.
         self.assertEqual(self.login("admin@globex.test", PASSWORD, REMOTE_ADDR="10.0.0.9").status_code, 302)
+        # One audit entry for the lockout, on the account's client, not one per attempt.
+        entries = Entry.objects.filter(action="login_throttled")
+        self.assertEqual([(e.client, e.result) for e in entries], [("acme", "refused")])
+        self.assertIn("account 'admin@acme.test'", entries[0].summary)
 
     @override_settings(PORTAL_LOGIN_ATTEMPTS=3, PORTAL_LOGIN_WINDOW=600)
     def test_address_throttled_across_accounts(self):
