@@ -125,6 +125,10 @@ class ScopeWalkTests(InventoryMixin, TestCase):
         self.assertEqual(unmarked, [], "views without public_view/user_view/client_view/technician_view")
         unnamed = [route for name, _, _, route in walk() if not name]
         self.assertEqual(unnamed, [], "URL patterns without a name cannot be walked")
+        # A client view finds its client in the URL's "client" argument (without it, always 404).
+        clientless = [name for name, arguments, callback, _ in walk()
+                      if getattr(callback, SCOPE_ATTR, None) == "client" and "client" not in arguments]
+        self.assertEqual(clientless, [], "client_view without a <client> URL argument")
 
     def test_every_url_argument_is_in_the_table(self):
         unknown = sorted({f"{name}: {argument}" for name, arguments, _, _ in walk() for argument in arguments
