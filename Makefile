@@ -14,12 +14,12 @@ LAB       := lab/engine.sh
 LABX      := $(LAB) exec --
 COLL      := collections/ansible_collections/coaxis/opt
 DEB_PACKAGES := docker.io debootstrap iproute2 iptables openssh-client curl git util-linux \
-                ca-certificates shellcheck openssl chromium
+                ca-certificates shellcheck openssl chromium gettext postgresql
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup packages venv lab lab-engine images topology twin lab-down lab-clean \
-        demo test unit portal lint sanity build docs awx ee lab-recovery integration molecule browser lock
+        demo test unit portal portal-pg lint sanity build docs awx ee lab-recovery integration molecule browser lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -71,7 +71,7 @@ demo: setup ## add client acme in the lab: its container, tunnels, a test job, i
 	$(LABX) $(BIN)/ansible-playbook playbooks/status.yml
 	@echo "status report: $$(ls -t $(CURDIR)/reports/status-*.html | head -n 1)"
 
-test: setup unit lint sanity build docs awx lab-recovery integration molecule browser ## every test: unit, lint, sanity, build, docs, awx, integration, molecule
+test: setup unit portal-pg lint sanity build docs awx lab-recovery integration molecule browser ## every test: unit, portal-pg, lint, sanity, build, docs, awx, integration, molecule, browser
 	@echo "make test: all passed"
 
 unit: venv ## unit tests of the pure logic (no Docker), the collection's, mast's and the portal's (SQLite)
@@ -79,11 +79,56 @@ unit: venv ## unit tests of the pure logic (no Docker), the collection's, mast's
 	$(BIN)/pytest -q -p no:cacheprovider images/docker-opt/tests
 	$(MAKE) --no-print-directory portal
 
-# The portal's Django tests (test client, no lab); PORTAL_DATABASE_URL picks PostgreSQL.
+# The portal's Django tests (test client, no lab); PORTAL_DATABASE_URL picks PostgreSQL. The
+# French catalogs are compiled first (gettext); the .mo files are not committed.
 PORTAL_ENV := PYTHONPATH=$(CURDIR)/collections PORTAL_TESTING=1 PORTAL_DATA_DIR=$(CURDIR)/build/portal-test
 portal: venv ## the portal's Django tests on SQLite
-	mkdir -p build/portal-test
-	cd portal && $(PORTAL_ENV) ../$(PY) manage.py test --noinput -v 1
+	command -v msgfmt >/dev/null || { echo "gettext is missing (msgfmt): run make packages"; exit 1; }
+	mkdir -p build/portal-test/static  # STATIC_ROOT: whitenoise warns when it is missing
+	cd portal
+	$(PORTAL_ENV) ../$(PY) manage.py compilemessages -v 0
+	$(PORTAL_ENV) ../$(PY) manage.py test --noinput -v 1
+
+# The same tests on Debian's PostgreSQL: a private cluster in build/pg (its own port, socket
+# directory and password; run as the postgres user when make runs as root), started here and
+# stopped when the tests end, whatever their result. When the postgres user cannot reach build/pg
+# (a checkout under a private home) or its socket path would be too long, the cluster lives in
+# /var/tmp/coaxis-portal-pg-<hash of the checkout's path> instead. PORTAL_PG_PORT fixes the port
+# (default: a free one).
+PG_DIR := $(CURDIR)/build/pg
+portal-pg: venv ## the portal's Django tests on PostgreSQL (private cluster in build/pg)
+	bindir=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$$bindir" ] && [ -x "$$bindir/initdb" ] || { echo "PostgreSQL is missing: run make packages"; exit 1; }
+	command -v msgfmt >/dev/null || { echo "gettext is missing (msgfmt): run make packages"; exit 1; }
+	as_pg=()
+	pg=$(PG_DIR)
+	mkdir -p build/portal-test/static  # STATIC_ROOT: whitenoise warns when it is missing
+	if [ "$$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi
+	usable() { mkdir -p "$$1/run" && { [ "$$(id -u)" != 0 ] || chown postgres: "$$1" "$$1/run"; } \
+	  && "$${as_pg[@]}" test -w "$$1/run" && [ $${#1} -le 80 ]; }
+	if ! usable "$$pg"; then
+	  pg=/var/tmp/coaxis-portal-pg-$$(printf %s "$(CURDIR)" | sha256sum | cut -c1-12)
+	  usable "$$pg" || { echo "no directory the postgres user can use for the cluster"; exit 1; }
+	  echo "portal-pg: the cluster lives in $$pg (the postgres user cannot use $(PG_DIR))"
+	fi
+	if [ ! -f "$$pg/data/PG_VERSION" ]; then
+	  rm -rf "$$pg/data"
+	  ( umask 077; $(PY) -c 'import secrets; print(secrets.token_hex(16), end="")' > "$$pg/password" )
+	  [ "$$(id -u)" != 0 ] || chown postgres: "$$pg/password"
+	  "$${as_pg[@]}" "$$bindir/initdb" -D "$$pg/data" -U portal --pwfile="$$pg/password" \
+	    --auth=scram-sha-256 -E UTF8 --no-locale > "$$pg/initdb.log"
+	fi
+	pg_ctl() { timeout 60 "$${as_pg[@]}" "$$bindir/pg_ctl" -D "$$pg/data" "$$@"; }
+	# A cluster left running by an interrupted run is stopped first.
+	if pg_ctl status >/dev/null 2>&1; then pg_ctl -w -t 30 -m fast stop >/dev/null; fi
+	port=$${PORTAL_PG_PORT:-$$($(PY) -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+	pg_ctl -l "$$pg/server.log" -w -t 30 -o "-p $$port -k $$pg/run -c listen_addresses=127.0.0.1" start >/dev/null \
+	  || { tail -n 20 "$$pg/server.log"; exit 1; }
+	trap 'pg_ctl -w -t 30 -m fast stop >/dev/null' EXIT
+	cd portal
+	export PORTAL_DATABASE_URL="postgresql://portal:$$(cat "$$pg/password")@127.0.0.1:$$port/portal"
+	$(PORTAL_ENV) ../$(PY) manage.py compilemessages -v 0
+	$(PORTAL_ENV) ../$(PY) manage.py test --noinput -v 1
 
 lint: venv ## ansible-lint, production profile, offline
 	PATH=$(CURDIR)/$(BIN):$$PATH ansible-lint --profile production --nocolor -q

@@ -61,21 +61,30 @@ def user_view(view):
     return _mark(_login_first(view), "user")
 
 
+def client_exists(name):
+    from clients.inventory import load
+    return bool(name) and load().client(name) is not None
+
+
 def client_view(view):
-    """A view of one client, named by the URL's ``client`` argument: 404 unless reachable."""
+    """A view of one client, named by the URL's ``client`` argument: 404 unless reachable and in
+    the inventory (a technician reaches every client, not every name)."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not may_reach(request, kwargs.get("client")):
+        if not may_reach(request, kwargs.get("client")) or not client_exists(kwargs.get("client")):
             raise Http404
         return view(request, *args, **kwargs)
     return _mark(_login_first(wrapper), "client")
 
 
 def technician_view(view):
-    """Back-office only: technicians on the back-office host; 404 for everyone else."""
+    """Back-office only: technicians on the back-office host; 404 for everyone else (and for a
+    ``client`` URL argument the inventory lacks)."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not may_use_backoffice(request):
+            raise Http404
+        if "client" in kwargs and not client_exists(kwargs["client"]):
             raise Http404
         return view(request, *args, **kwargs)
     return _mark(_login_first(wrapper), "technician")

@@ -2,16 +2,18 @@
 inventory is also a git commit (named here); secrets are masked before an entry is written."""
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class Result(models.TextChoices):
-    OK = "ok", _("done")
-    REFUSED = "refused", _("refused")
-    QUEUED = "queued", _("queued")
-    APPLIED = "applied", _("applied")
-    NOT_APPLIED = "not_applied", _("committed, not applied")
-    FAILED = "failed", _("failed")
+    # A context of their own: other apps translate the same English words for other things
+    # (a job "failed" is feminine in French, an entry's result is not).
+    OK = "ok", pgettext_lazy("audit result", "done")
+    REFUSED = "refused", pgettext_lazy("audit result", "refused")
+    QUEUED = "queued", pgettext_lazy("audit result", "queued")
+    APPLIED = "applied", pgettext_lazy("audit result", "applied")
+    NOT_APPLIED = "not_applied", pgettext_lazy("audit result", "committed, not applied")
+    FAILED = "failed", pgettext_lazy("audit result", "failed")
 
 
 class Entry(models.Model):

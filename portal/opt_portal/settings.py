@@ -4,6 +4,7 @@ Defaults make a development or test run work with nothing set: SQLite under PORT
 lab inventory, no vault secret. A deployment (roles/opt_portal) sets them all.
 """
 import os
+from ipaddress import ip_network
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -84,7 +85,6 @@ INSTALLED_APPS = [
     "clients",
     "jobs",
     "audit",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -138,6 +138,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins allowed per account and per address within PORTAL_LOGIN_WINDOW seconds.
 PORTAL_LOGIN_ATTEMPTS = int(env("PORTAL_LOGIN_ATTEMPTS", "5"))
 PORTAL_LOGIN_WINDOW = int(env("PORTAL_LOGIN_WINDOW", "900"))
+# The proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated: the
+# edge, and the client network the clients' nginx send from). From one of them, the client's
+# address is the last X-Forwarded-For entry (the one the edge appended); otherwise REMOTE_ADDR.
+PORTAL_TRUSTED_PROXIES = [ip_network(item, strict=False) for item in env_list("PORTAL_TRUSTED_PROXIES")]
 # Sessions end after this many idle seconds, and when the browser closes.
 SESSION_COOKIE_AGE = int(env("PORTAL_SESSION_AGE", "28800"))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -164,4 +168,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
+    # The tests ask for hundreds of refused pages on purpose: only errors are worth a line.
+    "loggers": {name: {"level": "ERROR"} for name in ("django.request", "django.security.csrf")}
+    if env_bool("PORTAL_TESTING") else {},
 }
