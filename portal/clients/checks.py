@@ -1,0 +1,71 @@
+"""The collection's whole-inventory check (``opt_inventory_errors``: the address plan, then every
+family of INVENTORY_CHECKS), run on an inventory directory as the playbooks run it first.
+
+What blocks a change: every error of the would-be inventory that is new (not in the inventory as it
+is), that names the edited client, or that is host-wide (a Docker host's own variables, prefixed
+``<docker host>: ``). An error that was there before and concerns another client does not block:
+the change is committed and shown with a warning, since every playbook refuses to run until that
+other client is fixed (the apply job then fails with that very message).
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from clients import loading
+
+
+def inventory_errors(root, lang):
+    """Every problem of the inventory at root, in the operator's language (the playbooks' check)."""
+    from ansible_collections.coaxis.opt.plugins.filter.ipplan import inventory_errors as check
+    loaded = loading.load(root)
+    return check(loaded.groups, loaded.hostvars, lang)[0]
+
+
+_baseline = {}
+_baseline_lock = threading.Lock()
+
+
+def current_errors(root, state, lang):
+    """inventory_errors of the committed inventory, computed once per inventory state and language."""
+    key = (str(root), lang)
+    with _baseline_lock:
+        cached = _baseline.get(key)
+        if cached and cached[0] == state:
+            return cached[1]
+    errors = inventory_errors(root, lang)
+    with _baseline_lock:
+        _baseline[key] = (state, errors)
+    return errors
+
+
+@dataclass
+class Verdict:
+    blocking: list = field(default_factory=list)
+    # Errors of other clients the inventory already had: shown, not blocking.
+    others: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.blocking
+
+
+def mentions(error, name):
+    return re.search(r"(?<![A-Za-z0-9_-])%s(?![A-Za-z0-9_-])" % re.escape(name), error) is not None
+
+
+def judge(after, before, client, docker_hosts):
+    """Verdict of the would-be inventory's errors (after) against the current ones (before)."""
+    verdict = Verdict()
+    remaining = list(before)
+    for error in after:
+        known = error in remaining
+        if known:
+            remaining.remove(error)
+        host_wide = any(error.startswith("%s: " % host) for host in docker_hosts)
+        if not known or host_wide or mentions(error, client):
+            verdict.blocking.append(error)
+        else:
+            verdict.others.append(error)
+    return verdict
