@@ -69,3 +69,9 @@ def judge(after, before, client, docker_hosts):
         else:
             verdict.others.append(error)
     return verdict
+
+
+def plain(value):
+    """A templated value as plain Python (vaulted strings decrypted), as the collection reads it."""
+    from ansible_collections.coaxis.opt.plugins.module_utils._inventorycheck import plain as collection_plain
+    return collection_plain(value)

@@ -75,7 +75,7 @@ class Loaded:
         self.manager = InventoryManager(loader=loader, sources=[str(root)])
         self.variables = VariableManager(loader=loader, inventory=self.manager)
         self.hostvars = HostVars(inventory=self.manager, variable_manager=self.variables, loader=loader)
-        self.groups = self.manager.get_groups_dict()
+        self.groups = {str(g): [str(h) for h in hosts] for g, hosts in self.manager.get_groups_dict().items()}
 
     def host(self, name):
         """The templated variables of one host (a mapping; vaulted values decrypt on str())."""
