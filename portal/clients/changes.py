@@ -140,7 +140,9 @@ def check_only(root, new_files, client, lang):
         after = checks.inventory_errors(copy, lang)
     before = checks.current_errors(root, _state(Path(root)), lang)
     docker_hosts = loading.load(root).groups.get(DOCKER_HOST_GROUP, [])
-    return checks.judge(after, before, client, docker_hosts)
+    verdict = checks.judge(after, before, client, docker_hosts)
+    verdict.after = after
+    return verdict
 
 
 def apply_change(client, user, message, edit, lang, root=None):
@@ -179,6 +181,8 @@ def apply_change(client, user, message, edit, lang, root=None):
                     _write(root / rel, text)
             git(top, "reset", "-q", "--", *paths, check=False)
             raise
+        # The would-be inventory is now the inventory: its errors are the next change's baseline.
+        checks.remember(root, _state(root), lang, verdict.after)
         sha = git(top, "rev-parse", "HEAD").strip()
         diff = mask(git(top, "show", "--format=", sha, "--", *paths))
         pushed = None

@@ -40,11 +40,19 @@ def current_errors(root, state, lang):
     return errors
 
 
+def remember(root, state, lang, errors):
+    """Record the errors of the inventory at root in this state (computed on its would-be copy)."""
+    with _baseline_lock:
+        _baseline[(str(root), lang)] = (state, list(errors))
+
+
 @dataclass
 class Verdict:
     blocking: list = field(default_factory=list)
     # Errors of other clients the inventory already had: shown, not blocking.
     others: list = field(default_factory=list)
+    # Every error of the would-be inventory.
+    after: list = field(default_factory=list)
 
     @property
     def ok(self):
