@@ -104,6 +104,10 @@ class PrinterForm(forms.Form):
                 "listen_port": data["listen_port"]}
 
 
+# Words of the clients app's URLs that a client's name would shadow (/clients/create/).
+RESERVED_NAMES = ("create",)
+
+
 class ClientCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=32)
     docker_host = forms.ChoiceField(label=_("Docker host"))
@@ -128,6 +132,9 @@ class ClientCreateForm(forms.Form):
                 self.add_error("name", msg("client_name_invalid", lang(), client=name))
             elif name in self.taken:
                 self.add_error("name", _("A host named %(name)s is already in the inventory.") % {"name": name})
+            elif name in RESERVED_NAMES:
+                self.add_error("name", _("%(name)s is a word of the admin interface's addresses: choose another name.")
+                               % {"name": name})
         if not data.get("docker_host") and len(self.hosts) == 1:
             data["docker_host"] = self.hosts[0]
         ip = (data.get("ip") or "").strip()

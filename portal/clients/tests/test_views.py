@@ -261,3 +261,11 @@ class KeyTests(TestCase):
         private, public = keys.new_key("opt-zenith")
         self.assertEqual(keys.public_key(private, "opt-zenith"), public)
         self.assertTrue(public.startswith("ssh-ed25519 "))
+
+
+class ReservedNameTests(PortalCase):
+    def test_a_client_named_like_a_page_is_refused(self):
+        self.as_user(self.tech)
+        response = self.client.post(reverse("clients:create"), {"name": "create", "ip": "", "subdomain": ""}, **OPT)
+        self.assertContains(response, "is a word of the admin interface")
+        self.assertFalse((self.inventory / "host_vars" / "create").exists())
