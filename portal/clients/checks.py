@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from clients import loading
 
 
-def inventory_errors(root, lang):
+def inventory_errors(root, lang, cached=False):
     """Every problem of the inventory at root, in the operator's language (the playbooks' check)."""
     from ansible_collections.coaxis.opt.plugins.filter.ipplan import inventory_errors as check
-    loaded = loading.load(root)
+    loaded = loading.load(root, cached=cached)
     return check(loaded.groups, loaded.hostvars, lang)[0]
 
 
@@ -34,7 +34,7 @@ def current_errors(root, state, lang):
         cached = _baseline.get(key)
         if cached and cached[0] == state:
             return cached[1]
-    errors = inventory_errors(root, lang)
+    errors = inventory_errors(root, lang, cached=True)
     with _baseline_lock:
         _baseline[key] = (state, errors)
     return errors

@@ -82,6 +82,24 @@ class Loaded:
         return self.hostvars[name]
 
 
-def load(root):
+_cache = {}
+
+
+def load(root, cached=True):
+    """The loaded inventory at root; with ``cached``, reused while its files are unchanged (the
+    pages read the live inventory many times; the checks of would-be copies pass cached=False)."""
+    from clients.inventory import _state
+    root = Path(root)
+    state = _state(root) if cached else None
     with _load_lock:
-        return Loaded(root)
+        hit = _cache.get(root)
+        if cached and hit and hit[0] == state and hit[2] == vault_secrets_key():
+            return hit[1]
+        loaded = Loaded(root)
+        if cached:
+            _cache[root] = (state, loaded, vault_secrets_key())
+        return loaded
+
+
+def vault_secrets_key():
+    return (settings.PORTAL_VAULT_ID, settings.PORTAL_VAULT_PASSWORD_FILE)
