@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import time
@@ -121,8 +120,22 @@ def _write(path, text):
     os.replace(tmp, path)
 
 
-def _copy(root, target):
-    shutil.copytree(root, target, ignore=shutil.ignore_patterns(".git", ".*.portal-tmp"), symlinks=True)
+def _overlay(root, target, changed):
+    """target: the inventory at root as links, real directories only on the way to a changed file
+    (500 clients cost 500 links, not 1000 file copies)."""
+    target.mkdir()
+    parts = {Path(rel).parts for rel in changed}
+    for entry in sorted(root.iterdir()):
+        if entry.name == ".git" or entry.name.endswith(".portal-tmp"):
+            continue
+        inner = [p[1:] for p in parts if p[0] == entry.name]
+        if not inner:
+            os.symlink(entry, target / entry.name)
+        elif entry.is_dir() and all(inner):
+            _overlay(entry, target / entry.name, [str(Path(*p)) for p in inner])
+        # else: a changed file, written by the caller
+    for rel in changed:  # changed files in directories the inventory does not have yet
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
 
 
 def check_only(root, new_files, client, lang):
@@ -130,7 +143,7 @@ def check_only(root, new_files, client, lang):
     from clients import loading
     with tempfile.TemporaryDirectory(prefix="opt-portal-check-") as tmp:
         copy = Path(tmp) / Path(root).name
-        _copy(root, copy)
+        _overlay(Path(root), copy, list(new_files))
         for rel, text in new_files.items():
             target = copy / rel
             if text is None:
