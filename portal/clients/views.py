@@ -4,6 +4,7 @@ check, commit), then an audit entry and a queued apply job."""
 from __future__ import annotations
 
 from django.contrib import messages
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -211,7 +212,7 @@ def client_create(request):
                     main.data["opt_docker_host"] = data["docker_host"]
                     main.data["opt_ip"] = ip
                     main.data["opt_subdomain"] = data["subdomain"]
-                    main.data["opt_private_key"] = "{{ vault_opt_private_key }}"
+                    main.data["opt_private_key"] = DoubleQuotedScalarString("{{ vault_opt_private_key }}")
                     main.data["opt_sites"] = []
                     return {hosts_rel: hosts.dump(), main_file(name): main.dump(),
                             "host_vars/%s/vault.yml" % name: vault_text}

@@ -205,6 +205,7 @@ class CreateRemoveTests(PortalCase):
         self.assertIn("zenith", hosts["all"]["children"]["opt_clients"]["hosts"])
         self.assertIn("# one host per Coaxis customer", self.read("hosts.yml"))
         main = self.main("zenith")
+        self.assertIn('opt_private_key: "{{ vault_opt_private_key }}"\n', self.read("host_vars/zenith/main.yml"))
         self.assertEqual(main, {"opt_docker_host": "lab-docker-host", "opt_ip": "10.128.0.3", "opt_subdomain": "zenith",
                                 "opt_private_key": "{{ vault_opt_private_key }}", "opt_sites": []})
         vault = self.read("host_vars/zenith/vault.yml")
