@@ -4,12 +4,12 @@ check, commit), then an audit entry and a queued apply job."""
 from __future__ import annotations
 
 from django.contrib import messages
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from accounts.scope import client_view, technician_view
 from audit.models import Result

@@ -154,6 +154,16 @@ def add_host_to_group(doc, group, host):
     return found
 
 
+def remove_host_from_group(doc, group, host):
+    """Take ``host`` out of ``group`` (the group stays, even empty); False when it was not there."""
+    found = _find_group(doc.data, group)
+    hosts = (found or {}).get("hosts")
+    if not isinstance(hosts, dict) or host not in hosts:
+        return False
+    del hosts[host]
+    return True
+
+
 def _find_group(node, group):
     """The mapping of ``group`` in a YAML inventory: a top-level key or a key under some group's children."""
     if not isinstance(node, dict):

@@ -13,7 +13,6 @@ from clients.tests.fixtures import InventoryMixin, git
 from jobs.models import Job, Kind
 
 LYON_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUOG2VewaDO7QtihdYTPAR1AsbDfdT77OMZv4yVaqIw"
-LYON_FP = "SHA256:"  # checked against ssh-keygen in the collection's unit tests
 OPT = {"HTTP_HOST": "opt.coaxis.test"}
 ACME = {"HTTP_HOST": "acme.coaxis.test"}
 
