@@ -171,7 +171,10 @@ def apply_change(client, user, message, edit, lang, root=None):
         new_files = {rel: text for rel, text in wanted.items() if read(rel) != text}
         if not new_files:
             return None
-        verdict = check_only(root, new_files, client, lang)
+        try:
+            verdict = check_only(root, new_files, client, lang)
+        except checks.Unreadable as exc:
+            raise Refused([str(exc)]) from exc
         if not verdict.ok:
             raise Refused(verdict.blocking)
         old = {rel: read(rel) for rel in new_files}

@@ -19,8 +19,18 @@ from clients import loading
 def inventory_errors(root, lang, cached=False):
     """Every problem of the inventory at root, in the operator's language (the playbooks' check)."""
     from ansible_collections.coaxis.opt.plugins.filter.ipplan import inventory_errors as check
-    loaded = loading.load(root, cached=cached)
-    return check(loaded.groups, Memo(loaded.hostvars), lang)[0]
+    from ansible.errors import AnsibleError
+    try:
+        loaded = loading.load(root, cached=cached)
+        return check(loaded.groups, Memo(loaded.hostvars), lang)[0]
+    except AnsibleError as exc:
+        # A variable that cannot be templated (a lookup's file missing on this machine, a vault
+        # secret the portal lacks): the playbooks would stop on it too. One message, blocking.
+        raise Unreadable(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__) from exc
+
+
+class Unreadable(Exception):
+    """The inventory cannot be read as Ansible reads it (the first line of Ansible's error)."""
 
 
 class Memo:

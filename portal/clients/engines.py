@@ -89,6 +89,7 @@ def fleet_states(loaded, clients, lang):
     for client in clients:
         by_host.setdefault(client.docker_host, []).append(client.name)
     result = {}
+    from ansible.errors import AnsibleError
     for host, names in by_host.items():
         try:
             if host not in (loaded.groups.get("docker_hosts") or []):
@@ -96,9 +97,9 @@ def fleet_states(loaded, clients, lang):
             states = container_states(engine_of(loaded, host), lang)
             for name in names:
                 result[name] = dict(states.get(name) or {"state": "absent", "id": "", "ip": ""}, error="")
-        except EngineError as exc:
+        except (EngineError, AnsibleError) as exc:
             for name in names:
-                result[name] = {"state": "unknown", "id": "", "ip": "", "error": str(exc)}
+                result[name] = {"state": "unknown", "id": "", "ip": "", "error": str(exc).splitlines()[0]}
     return result
 
 

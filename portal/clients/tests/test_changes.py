@@ -134,3 +134,15 @@ class MaskTests(TestCase):
         self.assertNotIn("BEGIN OPENSSH", out)
         self.assertIn("+opt_ip: 10.128.0.12", out)
         self.assertIn("+vault_opt_private_key: !vault |", out)
+
+
+class UnreadableTests(InventoryMixin, TestCase):
+    def test_a_variable_that_cannot_be_templated_refuses_with_ansible_s_error(self):
+        user = User.objects.create_technician("tech@coaxis.test", "x" * 20)
+        self.write("host_vars/lab-docker-host/main.yml",
+                   "opt_admin_url: \"{{ lookup('ansible.builtin.file', '/nonexistent/opt-portal-test') }}\"\n")
+        before = self.head()
+        with self.assertRaises(changes.Refused) as refused:
+            changes.apply_change("acme", user, "m", add_printer("lyon", PRINTER), "en")
+        self.assertIn("/nonexistent/opt-portal-test", refused.exception.errors[0])
+        self.assertEqual(self.head(), before)
