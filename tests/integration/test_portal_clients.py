@@ -1,9 +1,12 @@
 """The portal's clients app against the lab engine: the host-key scan through the Docker host (a
-one-shot helper container, host network, removed after) and a client the portal creates (no site
-yet) accepted by add_client.yml."""
+one-shot helper container, host network, removed after), a client the portal creates (no site
+yet) accepted by add_client.yml, and the pages themselves (portal_clients_flow.py) on a git copy
+of the lab inventory: a site pinned after a real scan, a client created then shown running."""
+import json
 import os
+import shutil
+import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -73,3 +76,56 @@ def test_a_client_made_as_the_portal_makes_it_passes_add_client(engine, inventor
         assert again.rc == 0 and again.changed() == 0, again
     finally:
         inventory.playbook("remove_client.yml", "-e", "client=bare", "-e", "purge=true")
+
+
+def flow(copy, data, step):
+    """One step of portal_clients_flow.py (the portal's pages, its own process): what they showed."""
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "integration" / "portal_clients_flow.py"), str(copy),
+                          str(data), step], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def inventory_repo(tmp_path):
+    """A copy of the lab inventory in a git repository of its own (the portal commits there)."""
+    copy = tmp_path / "repo" / "inventory"
+    shutil.copytree(ROOT / "inventories" / "lab", copy)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "lab inventory"]):
+        subprocess.run(["git", *args], cwd=copy.parent, check=True, capture_output=True)
+    return copy
+
+
+def test_pages_pin_the_scanned_key_and_refuse_an_address_without_sshd(inventory_repo, tmp_path):
+    lab_address(LYON)
+    seen = flow(inventory_repo, tmp_path / "data", "site")
+    pinned = yaml.safe_load((ROOT / "inventories/lab/host_vars/acme/main.yml").read_text())["opt_sites"][0]["host_key"]
+    keygen = subprocess.run(["ssh-keygen", "-lf", "/dev/stdin"], input=pinned, capture_output=True, text=True,
+                            check=True).stdout.split()[1]
+    assert seen["fingerprint"] == [keygen] and seen["scanned"] == [pinned], seen
+    assert seen["confirm"] == 302
+    sites = yaml.safe_load((inventory_repo / "host_vars/acme/main.yml").read_text())["opt_sites"]
+    assert {"name": "nantes", "host": LYON, "host_key": pinned} in sites
+    assert "No SSH server answered at 10.129.0.1 port 2222" in seen["no_sshd"][0] and not seen["no_sshd_confirm"]
+
+
+def test_a_client_created_in_the_pages_runs_and_shows_running(engine, inventory_repo, tmp_path):
+    data = tmp_path / "data"
+    created = flow(inventory_repo, data, "create")
+    assert created["status"] == 302 and created["public_key"][0].startswith("ssh-ed25519 "), created
+    env = {**os.environ, "ANSIBLE_VAULT_IDENTITY_LIST": f"lab@{inventory_repo / 'vault-password.txt'}",
+           "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+    playbook = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(inventory_repo)]
+    try:
+        run = subprocess.run(playbook + [str(ROOT / "playbooks" / "add_client.yml"), "-e", "client=zenith"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stdout[-3000:]
+        container = engine.containers.get("opt-zenith")
+        rows = {name: (state, ip, short) for name, state, ip, short in flow(inventory_repo, data, "list")["rows"]}
+        ip = container.attrs["NetworkSettings"]["Networks"]["opt-clients"]["IPAddress"]
+        assert rows["zenith"] == ("running", ip, container.id[:12]), rows
+        assert rows["acme"][0] in ("running", "absent", "stopped")
+    finally:
+        subprocess.run(playbook + [str(ROOT / "playbooks" / "remove_client.yml"), "-e", "client=zenith", "-e",
+                                   "purge=true"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
