@@ -103,12 +103,20 @@ def fleet_states(loaded, clients, lang):
     return result
 
 
+def remove_leftovers(client):
+    """Finished scan helpers a stopped portal left behind (by their label), removed."""
+    label = ["%s=%s" % item for item in HELPER_LABELS.items()]
+    for summary in client.api.containers(all=True, filters={"label": label, "status": "exited"}):
+        _docker.remove_helper(client, summary["Id"])
+
+
 def scan_host_key(engine, host, port, lang):
     """The site's ed25519 host key as '<type> <base64>', scanned from the Docker host's engine by a
     one-shot container of ``engine.image`` on the host's network; EngineError when none answers."""
     client = connect(engine, lang)
     helper = None
     try:
+        remove_leftovers(client)
         argv = _hostkey.keyscan_argv(host, port, timeout=SCAN_TIMEOUT)
         helper = client.api.create_container(
             engine.image, entrypoint=[argv[0]], command=argv[1:], labels=dict(HELPER_LABELS),

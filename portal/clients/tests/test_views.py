@@ -269,3 +269,35 @@ class ReservedNameTests(PortalCase):
         response = self.client.post(reverse("clients:create"), {"name": "create", "ip": "", "subdomain": ""}, **OPT)
         self.assertContains(response, "is a word of the admin interface")
         self.assertFalse((self.inventory / "host_vars" / "create").exists())
+
+
+class ScanTests(TestCase):
+    def fake(self, logs):
+        fake = mock.Mock()
+        fake.api.containers.return_value = [{"Id": "leftover"}]
+        fake.api.create_container.return_value = {"Id": "helper"}
+        fake.api.wait.return_value = {"StatusCode": 0}
+        fake.api.logs.side_effect = lambda _id, stdout, stderr: logs if stdout else b""
+        return fake
+
+    def test_scan_runs_a_labelled_host_network_helper_and_removes_it(self):
+        fake = self.fake(b"10.130.0.10 " + LYON_KEY.encode() + b"\n")
+        with mock.patch.object(engines, "connect", return_value=fake):
+            key = engines.scan_host_key(engines.Engine(url="unix:///x", image="coaxis/docker-opt:lab"), "10.130.0.10",
+                                        22, "en")
+        self.assertEqual(key, LYON_KEY)
+        kwargs = fake.api.create_container.call_args.kwargs
+        self.assertEqual(fake.api.create_container.call_args.args, ("coaxis/docker-opt:lab",))
+        self.assertEqual(kwargs["entrypoint"] + kwargs["command"],
+                         ["ssh-keyscan", "-T", "5", "-t", "ed25519", "-p", "22", "10.130.0.10"])
+        self.assertEqual(kwargs["labels"], engines.HELPER_LABELS)
+        fake.api.create_host_config.assert_called_once_with(network_mode="host")
+        removed = [c.args[0] for c in fake.api.remove_container.call_args_list]
+        self.assertEqual(removed, ["leftover", "helper"])
+
+    def test_no_key_is_a_clear_error_and_the_helper_is_removed(self):
+        fake = self.fake(b"")
+        with mock.patch.object(engines, "connect", return_value=fake), self.assertRaises(engines.EngineError) as error:
+            engines.scan_host_key(engines.Engine(url="unix:///x", image="i"), "10.129.0.1", 2222, "en")
+        self.assertIn("No SSH server answered at 10.129.0.1 port 2222", str(error.exception))
+        self.assertIn("helper", [c.args[0] for c in fake.api.remove_container.call_args_list])
