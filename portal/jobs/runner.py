@@ -8,7 +8,9 @@ are not written to disk (the handler keeps what the pages show) and nothing stay
 """
 import json
 import logging
+import os
 import shutil
+import sys
 import time
 from collections import deque
 from pathlib import Path
@@ -118,7 +120,9 @@ class Recorder:
 def environment():
     """The playbook's environment: ansible-runner starts from this process's; the portal's
     secrets are taken out, its ansible.cfg, vault id and PORTAL_JOB_ENV put in."""
-    env = {"ANSIBLE_CONFIG": str(settings.PORTAL_ANSIBLE_CONFIG), **settings.PORTAL_JOB_ENV}
+    # ansible-playbook of the portal's own Python (its venv) first.
+    path = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    env = {"ANSIBLE_CONFIG": str(settings.PORTAL_ANSIBLE_CONFIG), "PATH": path, **settings.PORTAL_JOB_ENV}
     if settings.PORTAL_VAULT_PASSWORD_FILE:
         env["ANSIBLE_VAULT_IDENTITY_LIST"] = f"{settings.PORTAL_VAULT_ID}@{settings.PORTAL_VAULT_PASSWORD_FILE}"
     return env
@@ -163,6 +167,7 @@ def run(job, cancel=None):
     directory = _fresh_dir(job_dir(job))
     extravars = {**(job.extravars or {}), "opt_lang": job.lang or "en"}
     if job.kind == Kind.STATUS:
+        (directory / "report").mkdir(mode=0o700)
         extravars["opt_report_dir"] = str(directory / "report")
     env = environment()
     status, result = "failed", {}
