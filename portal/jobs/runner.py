@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from jobs.models import Job, Kind, State
 from jobs.queue import WORKER_STOPPED
@@ -37,6 +37,10 @@ LOOP_FAILED = ("One or more items failed", "All items completed")
 DROPPED_PREFIXES = ("PORTAL_", "DJANGO_")
 DROPPED_VARIABLES = ("ANSIBLE_VAULT_IDENTITY_LIST", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY",
                      "DATABASE_URL")
+# Why a run failed when the playbook itself could not say (in the job's language).
+STOPPED = gettext_noop("%(reason)s: the run was stopped.")
+TIMED_OUT = gettext_noop("The run took longer than %(seconds)s s and was stopped.")
+FAILED_AS = gettext_noop("The playbook failed (%(status)s).")
 RECAP_KEYS = {"ok": "ok", "changed": "changed", "failures": "failed", "dark": "unreachable",
               "skipped": "skipped", "rescued": "rescued", "ignored": "ignored"}
 
@@ -195,13 +199,12 @@ def run(job, cancel=None):
     error = ""
     if status != "successful":
         if status == "canceled":
-            error = _message(job, "%(reason)s: the run was stopped.", reason=WORKER_STOPPED)
+            error = _message(job, STOPPED, reason=WORKER_STOPPED)
         elif status == "timeout":
-            error = _message(job, "The run took longer than %(seconds)s s and was stopped.",
-                             seconds=settings.PORTAL_JOB_TIMEOUT)
+            error = _message(job, TIMED_OUT, seconds=settings.PORTAL_JOB_TIMEOUT)
         error = "\n".join(filter(None, [error, recorder.error or "\n".join(recorder.tail)]))
         if not error:
-            error = _message(job, "The playbook failed (%(status)s).", status=status)
+            error = _message(job, FAILED_AS, status=status)
     Job.objects.filter(pk=job.pk).update(
         state=State.SUCCEEDED if status == "successful" else State.FAILED, finished_at=timezone.now(),
         progress=recorder.progress, summary=recorder.summary, error=error[:ERROR_LIMIT], result=result)
