@@ -38,7 +38,8 @@ DROPPED_PREFIXES = ("PORTAL_", "DJANGO_")
 DROPPED_VARIABLES = ("ANSIBLE_VAULT_IDENTITY_LIST", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY",
                      "DATABASE_URL")
 # Why a run failed when the playbook itself could not say (in the job's language).
-STOPPED = gettext_noop("%(reason)s: the run was stopped.")
+STOPPED = gettext_noop("%(reason)s: the run was stopped before its end; a lock it held on the Docker host "
+                       "stays until it expires.")
 TIMED_OUT = gettext_noop("The run took longer than %(seconds)s s and was stopped.")
 FAILED_AS = gettext_noop("The playbook failed (%(status)s).")
 RECAP_KEYS = {"ok": "ok", "changed": "changed", "failures": "failed", "dark": "unreachable",

@@ -1,5 +1,10 @@
-"""The worker loop behind manage.py runjobs: claim, run, record, again. SIGTERM (and SIGINT)
-stop the current playbook, record the job as failed ("worker stopped") and end the loop."""
+"""The worker loop behind manage.py runjobs: claim, run, record, again.
+
+SIGTERM (or SIGINT) stops the loop: no job is claimed any more, and the current playbook may end
+for at most ``grace`` seconds; past that, or at a second signal, it is stopped and the job recorded
+as failed ("worker stopped"). Either way its bookkeeping (state, recap, audit) is written before
+the worker exits. A playbook stopped while it held the Docker host's lock leaves that lock to
+expire (coaxis.opt.opt_lock's ttl), which is why the current run is given its grace first."""
 import logging
 import signal
 import time
@@ -13,14 +18,23 @@ log = logging.getLogger(__name__)
 
 
 class Worker:
-    def __init__(self, poll=2.0, once=False, worker=None, run=runner.run):
-        self.poll, self.once = max(0.1, float(poll)), once
+    def __init__(self, poll=2.0, once=False, worker=None, run=runner.run, grace=60.0, clock=time.monotonic):
+        self.poll, self.once, self.grace = max(0.1, float(poll)), once, max(0.0, float(grace))
         self.id = worker or queue.worker_id()
-        self.stopping = False
-        self._run = run
+        self.stopping, self.forced, self.stop_at = False, False, None
+        self._run, self.clock = run, clock
 
     def stop(self, *_):
-        self.stopping = True
+        """First call: finish the current job (within the grace), claim no more. Second: stop it now."""
+        if self.stopping:
+            self.forced = True
+            return
+        self.stopping, self.stop_at = True, self.clock()
+        log.warning("stopping: the current job has %s s to end", self.grace)
+
+    def cancel(self):
+        """Polled by the runner: whether the current playbook must be stopped now."""
+        return self.forced or (self.stopping and self.clock() - self.stop_at >= self.grace)
 
     def install_signals(self):
         for number in (signal.SIGTERM, signal.SIGINT):
@@ -33,7 +47,7 @@ class Worker:
         if job is None:
             return None
         log.info("job %s: %s %s started", job.pk, job.playbook, job.client or "*")
-        job = self._run(job, cancel=lambda: self.stopping)
+        job = self._run(job, cancel=self.cancel)
         finish(job)
         log.info("job %s: %s", job.pk, job.state)
         return job
