@@ -122,8 +122,10 @@ def status(request, client):
     """GET: the latest status job's probes. POST: queue a new status job and show it."""
     found = inventory_client(client)
     if request.method == "POST":
-        job = enqueue(Kind.STATUS, client, request.user)
-        queued(request, job, "status", f"#{job.pk} status.yml -e client={client}")
+        # One waiting status job is enough: a second click while it waits adds nothing.
+        if not Job.objects.filter(client=client, kind=Kind.STATUS, state=State.QUEUED).exists():
+            job = enqueue(Kind.STATUS, client, request.user)
+            queued(request, job, "status", f"#{job.pk} status.yml -e client={client}")
         return redirect("jobs:status", client=client)
     jobs = Job.objects.filter(client=client, kind=Kind.STATUS)
     latest = jobs.first()

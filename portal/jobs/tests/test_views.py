@@ -169,6 +169,9 @@ class StatusPageTests(TestCase):
         job = Job.objects.get(kind=Kind.STATUS)
         self.assertEqual((job.client, job.playbook, job.state), ("acme", "status.yml", State.QUEUED))
         self.assertContains(self.page(), 'id="status-job" data-state="queued"')
+        # A second click while it waits queues nothing more.
+        self.client.post(reverse("jobs:status", args=["acme"]), HTTP_HOST=BACKOFFICE)
+        self.assertEqual(Job.objects.filter(kind=Kind.STATUS).count(), 1)
 
     def test_another_client_status_is_a_404(self):
         self.assertEqual(self.client.get(reverse("jobs:status", args=["globex"]), HTTP_HOST=BACKOFFICE).status_code, 404)
