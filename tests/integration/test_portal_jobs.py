@@ -92,6 +92,7 @@ def test_apply_runs_add_client_and_records_tasks_and_recap(portal, engine):
     job = portal.run("apply", "acme")
     assert job["state"] == "succeeded", job["error"]
     assert job["playbook"] == "add_client.yml"
+    print(f"\napply job (add_client.yml, acme, from empty): {job['seconds']:.1f} s")
     for task in ("Refuse an unknown client", "Take the Docker host's lock", "Release the Docker host's lock"):
         assert task in job["progress"], job["progress"]
     assert changed(job) > 0 and job["summary"]["lab-docker-host"]["failed"] == 0, job["summary"]
@@ -100,6 +101,7 @@ def test_apply_runs_add_client_and_records_tasks_and_recap(portal, engine):
     again = portal.run("apply", "acme")
     assert again["state"] == "succeeded", again["error"]
     assert changed(again) == 0, again["summary"]
+    print(f"apply job again (no change): {again['seconds']:.1f} s")
 
 
 def test_status_job_stores_the_report_probes(portal, engine):
@@ -114,6 +116,20 @@ def test_status_job_stores_the_report_probes(portal, engine):
     assert all(s["state"] == "up" and s["tcp"]["state"] == "up" for s in sites.values()), sites
     assert {p["name"]: p["state"] for p in sites["lyon"]["printers"]} == {"accueil": "up", "compta": "up"}
     print(f"\nstatus job, one client (acme): {job['seconds']:.1f} s")
+    # The status page shows that job's probes.
+    page = portal.python("""
+        import json
+        from django.test import Client
+        from accounts.models import User
+        user = User.objects.filter(email="tech@coaxis.test").first() or User.objects.create_technician(
+            "tech@coaxis.test", "a long enough password 1")
+        browser = Client()
+        browser.force_login(user)
+        print(json.dumps(browser.get("/jobs/client/acme/status/", HTTP_HOST="opt.coaxis.test").content.decode()))
+    """)
+    assert page.count('class="service state-up" data-state="up"') == 2, page
+    assert page.count('class="tcp state-up" data-state="up"') == 2, page
+    assert page.count('class="reach state-up" data-state="up"') == 3, page
 
 
 def test_status_job_of_both_lab_clients(portal, engine):
