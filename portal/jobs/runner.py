@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import time
 from collections import deque
@@ -122,6 +123,55 @@ class Recorder:
         self.saved_at, self.dirty = now, False
 
 
+def playbook_pids(parent=None):
+    """The ansible-playbook processes this process started (ansible-runner's child), from /proc."""
+    parent = parent or os.getpid()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if int(fields[1]) == parent and any(part.endswith(b"ansible-playbook") for part in cmdline[:2]):
+            found.append(int(entry.name))
+    return found
+
+
+class Stopper:
+    """ansible-runner's cancel callback, with the job's timeout. To stop a run it first sends
+    SIGTERM to ansible-playbook, which passes it on to its workers (each in a session of its own,
+    which ansible-runner's SIGKILL of the playbook's group would leave running on); only if the
+    playbook is still there GRACE seconds later does it let ansible-runner kill it."""
+
+    GRACE = 10
+
+    def __init__(self, cancel, timeout, clock=time.monotonic, pids=playbook_pids, kill=os.kill):
+        self.cancel, self.timeout, self.clock, self.pids, self.kill = cancel, timeout, clock, pids, kill
+        self.started, self.reason, self.signalled_at = clock(), None, None
+
+    def __call__(self):
+        now = self.clock()
+        if self.reason is None:
+            if self.cancel():
+                self.reason = "canceled"
+            elif now - self.started > self.timeout:
+                self.reason = "timeout"
+            else:
+                return False
+        if self.signalled_at is None:
+            self.signalled_at = now
+            for pid in self.pids():
+                try:
+                    self.kill(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+            return False
+        return now - self.signalled_at >= self.GRACE
+
+
 def environment():
     """The playbook's environment: ansible-runner starts from this process's; the portal's
     secrets are taken out, its ansible.cfg, vault id and PORTAL_JOB_ENV put in."""
@@ -180,12 +230,17 @@ def run(job, cancel=None):
         config = RunnerConfig(
             private_data_dir=str(directory), playbook=str(Path(settings.PORTAL_PLAYBOOKS) / job.playbook),
             inventory=str(settings.PORTAL_INVENTORY), extravars=extravars, envvars=env, ident="run",
-            project_dir=str(Path(settings.PORTAL_PLAYBOOKS).parent), timeout=settings.PORTAL_JOB_TIMEOUT,
+            project_dir=str(Path(settings.PORTAL_PLAYBOOKS).parent),
+            # The Stopper keeps the timeout; ansible-runner's own is the backstop.
+            timeout=settings.PORTAL_JOB_TIMEOUT + 2 * Stopper.GRACE,
             quiet=True, suppress_output_file=True, rotate_artifacts=1)
         config.prepare()
         config.env = {name: value for name, value in config.env.items() if not dropped(name, env)}
-        runner = Runner(config=config, event_handler=recorder, cancel_callback=cancel or (lambda: False))
+        stopper = Stopper(cancel or (lambda: False), settings.PORTAL_JOB_TIMEOUT)
+        runner = Runner(config=config, event_handler=recorder, cancel_callback=stopper)
         status, _ = runner.run()
+        # Stopped by its SIGTERM, the playbook ended by itself: say why it ended.
+        status = stopper.reason or status
         if job.kind == Kind.STATUS and status == "successful":
             result = load_report(directory / "report")
     except Exception as exc:  # the run could not start: say why on the job page

@@ -3,6 +3,7 @@ import os
 import shutil
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -49,6 +50,15 @@ PLAYBOOKS = {
               ansible.builtin.debug:
                 msg: never
         """,
+    # Outlives a short job timeout.
+    "remove_client.yml": """
+        - name: Sleep
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Sleep longer than the timeout
+              ansible.builtin.command: sleep 61.7
+        """,
     # Writes a status report where status.yml writes it.
     "status.yml": """
         - name: Report
@@ -62,6 +72,18 @@ PLAYBOOKS = {
                 mode: "0644"
         """,
 }
+
+
+def sleeping():
+    """The processes of the timeout test's task."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == b"sleep\x0061.7\x00":
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
 
 
 class RealRunTests(TestCase):
@@ -128,6 +150,21 @@ class RealRunTests(TestCase):
         self.assertEqual(job.result["clients"], [{"client": "acme", "service": "up", "sites": []}])
         self.assertEqual(job.result["checked_at"], "2026-12-04T13:00:00Z")
 
+    def test_a_run_past_the_timeout_is_stopped(self):
+        started = time.monotonic()
+        with override_settings(PORTAL_JOB_TIMEOUT=1):
+            job = self.run_job(Kind.REMOVE)
+        self.assertLess(time.monotonic() - started, 30)
+        self.assertEqual(job.state, State.FAILED)
+        self.assertIn("longer than 1 s", job.error)
+        self.assertEqual(job.progress, ["Sleep longer than the timeout"])
+        self.assertFalse((self.tmp / "jobs" / str(job.pk)).exists())
+        # The task's process is gone with the playbook (ansible's workers run in sessions of their own).
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and sleeping():
+            time.sleep(0.2)
+        self.assertEqual(sleeping(), [])
+
     def test_a_missing_playbook_fails_with_a_reason(self):
         enqueue(Kind.DRIFT)
         job = run(claim("test:1"))
@@ -146,6 +183,28 @@ class RecorderTests(TestCase):
 
     def saved(self):
         return Job.objects.get(pk=self.job.pk).progress
+
+    def test_stopper_signals_the_playbook_first_then_lets_it_be_killed(self):
+        from jobs.runner import Stopper
+        now, sent, stop = [0.0], [], [False]
+        stopper = Stopper(lambda: stop[0], timeout=100, clock=lambda: now[0], pids=lambda: [4242],
+                          kill=lambda pid, number: sent.append((pid, number)))
+        self.assertFalse(stopper())
+        stop[0] = True
+        self.assertFalse(stopper())
+        self.assertEqual(sent, [(4242, 15)])
+        self.assertEqual(stopper.reason, "canceled")
+        now[0] = Stopper.GRACE
+        self.assertTrue(stopper())
+        self.assertEqual(len(sent), 1)
+
+    def test_stopper_times_out(self):
+        from jobs.runner import Stopper
+        now = [0.0]
+        stopper = Stopper(lambda: False, timeout=5, clock=lambda: now[0], pids=lambda: [], kill=None)
+        now[0] = 6
+        self.assertFalse(stopper())
+        self.assertEqual(stopper.reason, "timeout")
 
     def test_progress_saved_at_most_once_per_interval(self):
         self.task("one")
