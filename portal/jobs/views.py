@@ -119,14 +119,15 @@ def status_rows(sites, report):
 
 @client_view
 def status(request, client):
-    """GET: the latest status job's probes. POST: queue a new status job and show it."""
+    """GET: the latest status job's probes. POST: queue a new status job and show its page."""
     found = inventory_client(client)
     if request.method == "POST":
-        # One waiting status job is enough: a second click while it waits adds nothing.
-        if not Job.objects.filter(client=client, kind=Kind.STATUS, state=State.QUEUED).exists():
+        # One waiting status job is enough: a second click while it waits shows that one.
+        job = Job.objects.filter(client=client, kind=Kind.STATUS, state=State.QUEUED).first()
+        if job is None:
             job = enqueue(Kind.STATUS, client, request.user)
             queued(request, job, "status", f"#{job.pk} status.yml -e client={client}")
-        return redirect("jobs:status", client=client)
+        return redirect("jobs:detail", pk=job.pk)
     jobs = Job.objects.filter(client=client, kind=Kind.STATUS)
     latest = jobs.first()
     shown = jobs.filter(state=State.SUCCEEDED).first()

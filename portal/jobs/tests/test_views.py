@@ -154,6 +154,17 @@ class StatusPageTests(TestCase):
         self.assertContains(response, 'name="action" value="restart"')
         self.assertContains(response, f'<a href="/jobs/{shown.pk}/">')
         self.assertNotContains(response, '<meta http-equiv="refresh"')
+        # A state cell holds the state's word alone (its error is beside it).
+        self.assertContains(response, 'data-state="down">down</td>')
+        self.assertContains(response, "Connection refused")
+
+    def test_state_words_in_french(self):
+        stored_job(kind=Kind.STATUS, result=REPORT)
+        response = self.client.get(reverse("jobs:status", args=["acme"]), HTTP_HOST=BACKOFFICE,
+                                   HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(response, 'class="service state-up" data-state="up">actif</td>')
+        self.assertContains(response, 'class="service state-down" data-state="down">en panne</td>')
+        self.assertContains(response, 'class="reach state-unknown" data-state="unknown">inconnu</td>')
 
     def test_a_running_status_job_refreshes_and_the_last_report_stays(self):
         stored_job(kind=Kind.STATUS, result=REPORT)
@@ -165,8 +176,8 @@ class StatusPageTests(TestCase):
 
     def test_post_queues_a_status_job(self):
         response = self.client.post(reverse("jobs:status", args=["acme"]), HTTP_HOST=BACKOFFICE)
-        self.assertRedirects(response, reverse("jobs:status", args=["acme"]), fetch_redirect_response=False)
         job = Job.objects.get(kind=Kind.STATUS)
+        self.assertRedirects(response, reverse("jobs:detail", args=[job.pk]), fetch_redirect_response=False)
         self.assertEqual((job.client, job.playbook, job.state), ("acme", "status.yml", State.QUEUED))
         self.assertContains(self.page(), 'id="status-job" data-state="queued"')
         # A second click while it waits queues nothing more.
