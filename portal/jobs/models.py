@@ -12,7 +12,7 @@ class Kind(models.TextChoices):
     REMOVE = "remove", _("remove the client (remove_client.yml)")
     UPGRADE = "upgrade", _("upgrade (upgrade.yml)")
     DRIFT = "drift", _("drift report (drift.yml)")
-    CONVERGE = "converge", _("converge every client (add_client.yml)")
+    CONVERGE = "converge", _("converge every client (site.yml)")
 
 
 class State(models.TextChoices):
@@ -43,6 +43,11 @@ class Job(models.Model):
     # What the playbook produced for the pages (the status report's clients, say).
     result = models.JSONField(_("result"), default=dict, blank=True)
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    # The language of the user who queued the job: the playbook's messages come in it (opt_lang).
+    lang = models.CharField(_("language"), max_length=8, default="en")
+    # The worker running the job ("<host name>:<pid>"), so a worker that starts again can tell
+    # its own dead runs from another worker's live ones.
+    worker = models.CharField(_("worker"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -55,3 +60,8 @@ class Job(models.Model):
     @property
     def done(self):
         return self.state in (State.SUCCEEDED, State.FAILED)
+
+    @property
+    def failed_apply(self):
+        """An apply whose commit is in git but not on the Docker host: "committed, not applied"."""
+        return self.state == State.FAILED and self.kind in (Kind.APPLY, Kind.CONVERGE) and bool(self.commit)
