@@ -18,7 +18,7 @@ DEB_PACKAGES := docker.io debootstrap iproute2 iptables openssh-client curl git 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup packages venv lab lab-engine images topology twin lab-down lab-clean \
+.PHONY: help setup packages venv lab lab-engine images topology lab-portal twin lab-down lab-clean \
         demo test unit portal lint sanity build docs awx ee lab-recovery integration molecule lock
 
 help: ## list the targets
@@ -42,18 +42,22 @@ $(VENV)/.installed: requirements/constraints.txt requirements/dev.in
 	$(PY) -c 'import ansible, ansible_builder, docker, netaddr, molecule, ansible_runner'
 	touch $@
 
-lab: lab-engine images topology ## the private lab: engine, images, topology
+lab: lab-engine images topology lab-portal ## the private lab: engine, images, topology, the admin interface
 
 lab-engine: packages
 	$(LAB) up
 
-images: lab-engine venv ## lab images (debootstrap base, docker-opt, lab node), built only when inputs change
-	source lab/lab.env; export LAB_SOCK
+images: lab-engine venv ## lab images (debootstrap base, docker-opt, opt-firewall, opt-edge, opt-portal, lab node), built only when inputs change
+	source lab/lab.env; export LAB_SOCK LAB_CACHE
 	$(PY) lab/images.py
 
 topology: images
-	source lab/lab.env; export LAB_SOCK LAB_STATE LAB_NS
+	source lab/lab.env; export LAB_SOCK LAB_STATE LAB_NS LAB_RUN
 	$(PY) lab/topology.py
+
+# The admin interface at opt_admin_url (10.129.0.20:8000), deployed as production deploys it.
+lab-portal: topology ## the lab's admin interface (playbooks/portal.yml): web server and job worker
+	$(LABX) $(BIN)/ansible-playbook playbooks/portal.yml
 
 twin: lab ## a second lab beside the first (same addresses, its own namespace): integration runs in halves
 	lab/twin.sh up
