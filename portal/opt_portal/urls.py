@@ -1,6 +1,6 @@
 """URL conf: one include per app. tests/test_scope_walk.py walks every pattern as every role."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from accounts.views import home
@@ -8,7 +8,8 @@ from opt_portal.health import healthz
 
 urlpatterns = [
     path("", home, name="home"),
-    path("healthz", healthz, name="healthz"),
+    # /healthz/ too: a client's nginx answers its own /healthz (the container's), and passes /healthz/ on.
+    re_path(r"^healthz/?$", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("jobs/", include("jobs.urls")),
