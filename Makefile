@@ -14,11 +14,11 @@ LAB       := lab/engine.sh
 LABX      := $(LAB) exec --
 COLL      := collections/ansible_collections/coaxis/opt
 DEB_PACKAGES := docker.io debootstrap iproute2 iptables openssh-client curl git util-linux \
-                ca-certificates shellcheck openssl chromium
+                ca-certificates shellcheck openssl chromium chromium-driver
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup packages venv lab lab-engine images topology lab-portal twin lab-down lab-clean \
+.PHONY: help setup packages venv lab lab-engine images topology twin lab-down lab-clean \
         demo test unit portal lint sanity build docs awx ee lab-recovery integration molecule lock
 
 help: ## list the targets
@@ -56,6 +56,7 @@ topology: images
 	$(PY) lab/topology.py
 
 # The admin interface at opt_admin_url (10.129.0.20:8000), deployed as production deploys it.
+.PHONY: lab-portal
 lab-portal: topology ## the lab's admin interface (playbooks/portal.yml): web server and job worker
 	$(LABX) $(BIN)/ansible-playbook playbooks/portal.yml
 

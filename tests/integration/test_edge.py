@@ -81,7 +81,7 @@ def test_second_run_and_check_mode_change_nothing(edge, engine):
     try:
         run = edge.playbook("add_client.yml", "-e", "client=acme", "--check", "--diff")
         assert run.rc == 0 and run.changed() == 1 and "server_name acme-corp.coaxis.test;" in run.out, run
-        assert curl("acme.coaxis.test")[0].startswith("200")
+        assert curl("acme.coaxis.test", "/healthz/")[0].startswith("200")
         assert curl("acme-corp.coaxis.test")[0].startswith("404")
     finally:
         edge.client("acme", opt_subdomain="acme")
@@ -91,6 +91,6 @@ def test_the_vhost_goes_with_the_client(edge):
     run = edge.playbook("remove_client.yml", "-e", "client=globex")
     assert run.rc == 0, run
     assert curl("globex.coaxis.test")[0].startswith("404")
-    assert curl("acme.coaxis.test")[0].startswith("200")
+    assert curl("acme.coaxis.test", "/healthz/")[0].startswith("200")
     assert edge.playbook("add_client.yml", "-e", "client=globex").rc == 0
-    assert curl("globex.coaxis.test")[0].startswith("200")
+    assert curl("globex.coaxis.test", "/healthz/")[0].startswith("200")
