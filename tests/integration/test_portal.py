@@ -79,8 +79,9 @@ def test_the_containers_run_as_the_role_says(clients):
         assert "no-new-privileges" in host["SecurityOpt"]
     assert web.attrs["HostConfig"]["CapDrop"] == ["ALL"]
     sock = os.environ["LAB_SOCK"]
-    assert sock in [m["Destination"] for m in worker.attrs["Mounts"]]
-    assert sock not in [m["Destination"] for m in web.attrs["Mounts"]]  # the web server has no engine
+    for container in (web, worker):  # the worker's playbooks; the web's host-key scan and logs page
+        assert sock in [m["Destination"] for m in container.attrs["Mounts"]]
+        assert f"LAB_SOCK={sock}" in container.attrs["Config"]["Env"]  # the inventory's opt_docker_url
     secrets = web.exec_run(["stat", "-c", "%a %u %n", "/etc/opt-portal/secret_key", "/etc/opt-portal/vault_password",
                             "/etc/opt-portal/signing_secret"]).output.decode().split("\n")
     assert [line.split()[:2] for line in secrets if line] == [["400", "10002"]] * 3
@@ -115,3 +116,10 @@ def test_second_run_and_check_mode_change_nothing(clients):
     assert code == 0 and "changed=0" in out, out[-3000:]
     code, out = playbook("--check")
     assert code == 0 and "changed=0" in out, out[-3000:]
+
+
+def test_a_short_secret_key_is_refused_before_any_change(clients):
+    before = {name: clients.containers.get(name).id for name in (WEB, WORKER)}
+    code, out = playbook("-e", "opt_portal_secret_key=short")
+    assert code != 0 and "opt_portal_secret_key is 5 characters long: give it at least 32 random ones" in out, out[-2000:]
+    assert {name: clients.containers.get(name).id for name in (WEB, WORKER)} == before
