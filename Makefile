@@ -70,7 +70,7 @@ lab-down: ## stop the lab (and its twin) and remove all it made (namespace, veth
 lab-clean: lab-down ## lab-down, plus the cached debootstrap root filesystem
 	source lab/lab.env; rm -rf "$$LAB_CACHE"
 
-demo: setup ## add client acme in the lab: its container, tunnels, a test job, its URL, then the status report
+demo: setup ## add client acme in the lab: its container, tunnels, a test job, its URL, the back-office and a technician's password, then the status report
 	$(LABX) $(BIN)/ansible-playbook playbooks/add_client.yml -e client=acme
 	$(LABX) $(PY) lab/demo-job.py
 	$(LABX) $(BIN)/ansible-playbook playbooks/status.yml
