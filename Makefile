@@ -14,7 +14,7 @@ LAB       := lab/engine.sh
 LABX      := $(LAB) exec --
 COLL      := collections/ansible_collections/coaxis/opt
 DEB_PACKAGES := docker.io debootstrap iproute2 iptables openssh-client curl git util-linux \
-                ca-certificates shellcheck openssl chromium gettext postgresql
+                ca-certificates shellcheck openssl chromium chromium-driver gettext postgresql
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -42,18 +42,23 @@ $(VENV)/.installed: requirements/constraints.txt requirements/dev.in
 	$(PY) -c 'import ansible, ansible_builder, docker, netaddr, molecule, ansible_runner'
 	touch $@
 
-lab: lab-engine images topology ## the private lab: engine, images, topology
+lab: lab-engine images topology lab-portal ## the private lab: engine, images, topology, the admin interface
 
 lab-engine: packages
 	$(LAB) up
 
-images: lab-engine venv ## lab images (debootstrap base, docker-opt, lab node), built only when inputs change
-	source lab/lab.env; export LAB_SOCK
+images: lab-engine venv ## lab images (debootstrap base, docker-opt, opt-firewall, opt-edge, opt-portal, lab node), built only when inputs change
+	source lab/lab.env; export LAB_SOCK LAB_CACHE
 	$(PY) lab/images.py
 
 topology: images
-	source lab/lab.env; export LAB_SOCK LAB_STATE LAB_NS
+	source lab/lab.env; export LAB_SOCK LAB_STATE LAB_NS LAB_RUN
 	$(PY) lab/topology.py
+
+# The admin interface at opt_admin_url (10.129.0.20:8000), deployed as production deploys it.
+.PHONY: lab-portal
+lab-portal: topology ## the lab's admin interface (playbooks/portal.yml): web server and job worker
+	$(LABX) $(BIN)/ansible-playbook playbooks/portal.yml
 
 twin: lab ## a second lab beside the first (same addresses, its own namespace): integration runs in halves
 	lab/twin.sh up
@@ -65,7 +70,7 @@ lab-down: ## stop the lab (and its twin) and remove all it made (namespace, veth
 lab-clean: lab-down ## lab-down, plus the cached debootstrap root filesystem
 	source lab/lab.env; rm -rf "$$LAB_CACHE"
 
-demo: setup ## add client acme in the lab: its container, tunnels, a test job, its URL, then the status report
+demo: setup ## add client acme in the lab: its container, tunnels, a test job, its URL, the back-office and a technician's password, then the status report
 	$(LABX) $(BIN)/ansible-playbook playbooks/add_client.yml -e client=acme
 	$(LABX) $(PY) lab/demo-job.py
 	$(LABX) $(BIN)/ansible-playbook playbooks/status.yml

@@ -22,8 +22,9 @@ from images import IMAGES, image_id  # lab/images.py, beside this script: one li
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a Docker host of the fleet runs: the client containers, the firewall, the edge proxy
-# (every image the lab builds but its own stand-ins, coaxis-lab/*).
-PRODUCT_IMAGES = [ref for ref in IMAGES if not ref.startswith("coaxis-lab/")]
+# (every image the lab builds but its own stand-ins, coaxis-lab/*, and the admin interface, which
+# runs on the admin host alone). A second lab (--all) gets them all.
+PRODUCT_IMAGES = [ref for ref in IMAGES if not ref.startswith("coaxis-lab/") and ref != "coaxis/opt-portal:lab"]
 # Loading a few hundred MB into a fresh engine takes tens of seconds on the CI machines.
 API_TIMEOUT = 600
 SAVE_ATTEMPTS = 3

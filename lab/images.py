@@ -1,6 +1,7 @@
 """Build the lab's images on the lab engine, offline, only when their inputs change.
 
-    python lab/images.py            import the base, build docker-opt, opt-firewall, opt-edge and the lab node image
+    python lab/images.py            import the base, build docker-opt, opt-firewall, opt-edge, opt-portal
+                                    and the lab node image
     python lab/images.py --list     print the image references the lab uses
 
 No registry is reachable: the base comes from lab/base-rootfs.sh (debootstrap),
@@ -8,11 +9,17 @@ and every build runs with the lab namespace's network (network_mode=host) plus
 an /etc/hosts entry for the Debian mirror, the one address routed out of it.
 Each image is tagged with a hash of its build context, build arguments and base
 image id; a tag that already exists means nothing to do.
+
+opt-portal's context is assembled under build/ (assemble_portal): images/opt-portal, the project's
+files the portal and its playbooks need (project/), and the Python wheels (wheels/), made once on
+this machine with the venv's pip from requirements/constraints.txt and cached in $LAB_CACHE (the
+containers reach Debian's mirror, not PyPI).
 """
 import argparse
 import fnmatch
 import hashlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,9 +35,18 @@ IMAGES = {
     "coaxis/docker-opt:lab": ROOT / "images" / "docker-opt",
     "coaxis/opt-firewall:lab": ROOT / "images" / "opt-firewall",
     "coaxis/opt-edge:lab": ROOT / "images" / "opt-edge",
+    "coaxis/opt-portal:lab": ROOT / "build" / "opt-portal-context",
     "coaxis-lab/node:lab": ROOT / "images" / "lab" / "node",
 }
 MIRROR_HOSTS = os.environ.get("LAB_MIRROR_HOSTS", "deb.debian.org").split()
+PORTAL_REF = "coaxis/opt-portal:lab"
+PORTAL_SOURCE = ROOT / "images" / "opt-portal"
+# What the portal's image holds of the project: the portal, the playbooks it runs, with the
+# collection, the roles and the configuration they run with.
+PORTAL_PROJECT = ["portal", "playbooks", "roles", "collections", "filter_plugins", "ansible.cfg"]
+PORTAL_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "output", ".pytest_cache", "*.sqlite3", "tests")
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+CACHE = Path(os.environ.get("LAB_CACHE", "/var/cache/coaxis-lab"))
 
 
 def log(text):
@@ -87,6 +103,40 @@ def context_hash(context, buildargs):
     return digest.hexdigest()[:12]
 
 
+def portal_wheels():
+    """The wheels of images/opt-portal/requirements.txt at the pinned versions, made once per
+    (requirements, constraints) pair with the venv's pip and cached: a warm build needs no network."""
+    requirements = PORTAL_SOURCE / "requirements.txt"
+    digest = hashlib.sha256(requirements.read_bytes() + b"\0" + CONSTRAINTS.read_bytes()).hexdigest()[:12]
+    wheels = CACHE / f"portal-wheels-{digest}"
+    if (wheels / ".complete").exists():
+        return wheels
+    log(f"making the portal's wheels into {wheels} (once)")
+    partial = wheels.with_name(wheels.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    subprocess.run([str(ROOT / ".venv" / "bin" / "pip"), "wheel", "-q", "--disable-pip-version-check",
+                    "--wheel-dir", str(partial), "-c", str(CONSTRAINTS), "-r", str(requirements)], check=True)
+    (partial / ".complete").write_text("")
+    shutil.rmtree(wheels, ignore_errors=True)
+    partial.rename(wheels)
+    return wheels
+
+
+def assemble_portal(context):
+    """opt-portal's build context, rewritten in full (its hash then says whether to build)."""
+    wheels = portal_wheels()
+    shutil.rmtree(context, ignore_errors=True)
+    shutil.copytree(PORTAL_SOURCE, context)
+    shutil.copytree(wheels, context / "wheels", ignore=shutil.ignore_patterns(".complete"))
+    for name in PORTAL_PROJECT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, context / "project" / name, ignore=PORTAL_SKIP)
+        else:
+            shutil.copy2(source, context / "project" / name)
+
+
 def revision():
     try:
         return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
@@ -129,6 +179,8 @@ def main():
     client = engine()
     base_id = ensure_base(client)
     for ref, context in IMAGES.items():
+        if ref == PORTAL_REF:
+            assemble_portal(context)
         build(client, ref, context, base_id)
 
 

@@ -1,8 +1,9 @@
 """Create (or repair) the lab's stand-ins around the product on the lab engine.
 
-    coaxis-lan  lab-admin: the admin interface's stand-in (echoes requests, HTTP 8000)
-                lab-coaxis-1: a Coaxis host booting systemd (sshd as ssh.service); Ansible
-                reaches it over SSH
+    coaxis-lan  lab-coaxis-1: a Coaxis host booting systemd (sshd as ssh.service); Ansible
+                reaches it over SSH. The admin interface (10.129.0.20:8000) is the product's own
+                portal, deployed after this by playbooks/portal.yml (make lab-portal) from the
+                inventory repository made here: $LAB_STATE/inventory.git, seeded from inventories/lab.
     wan         lab-site-lyon, lab-site-paris: client sites' gateways (sshd, pinned host keys)
     site LANs   lab-printer-lyon-1, -lyon-2, -paris-1: raw 9100 printer sinks, each on its
                 site's internal network only (reachable through that site's sshd alone)
@@ -40,7 +41,6 @@ NODES = {
                       [], "site-lyon"),
     "lab-site-paris": ("site-gateway", {"lab-wan": "10.130.0.11", "lab-site-paris": "10.131.2.10"},
                        [], "site-paris"),
-    "lab-admin": ("admin-echo", {"lab-coaxis-lan": "10.129.0.20"}, [], None),
     "lab-printer-lyon-1": ("printer", {"lab-site-lyon": "10.131.1.20"}, [], None),
     "lab-printer-lyon-2": ("printer", {"lab-site-lyon": "10.131.1.21"}, [], None),
     "lab-printer-paris-1": ("printer", {"lab-site-paris": "10.131.2.20"}, [], None),
@@ -79,11 +79,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # (inventories/lab/host_vars/*/main.yml); the lab-only vault password sits beside it.
 SITE_HOST_KEYS = ROOT / "lab" / "site-host-keys.vault.yml"
 VAULT_PASSWORD = ROOT / "inventories" / "lab" / "vault-password.txt"
-# The secret the clients sign X-OPT-Client with (vaulted in the lab inventory), and the verifier
-# the collection ships: the admin stand-in checks the signature with both.
-DOCKER_HOST_VAULT = ROOT / "inventories" / "lab" / "host_vars" / "lab-docker-host" / "vault.yml"
-CLIENTSIG = ROOT / "collections" / "ansible_collections" / "coaxis" / "opt" / "plugins" / "module_utils" / "_clientsig.py"
-CLIENTSIG_MOUNT = "/usr/local/lib/coaxis-opt/_clientsig.py"
 # Public keys of the lab clients (their private keys are vaulted in the inventory).
 CLIENT_PUBLIC_KEYS = ROOT / "lab" / "site-authorized-keys.pub"
 
@@ -99,13 +94,6 @@ def site_host_keys():
     text = subprocess.run([str(vault), "view", "--vault-id", f"lab@{VAULT_PASSWORD}", str(SITE_HOST_KEYS)],
                           check=True, capture_output=True, text=True).stdout
     return yaml.safe_load(text)
-
-
-def admin_signing_secret():
-    """The lab inventory's opt_admin_signing_secret, decrypted with the lab's vault password."""
-    from ansible.parsing.vault import VaultLib, VaultSecret
-    block = yaml.safe_load(DOCKER_HOST_VAULT.read_text().replace("!vault |", "|"))["vault_opt_admin_signing_secret"]
-    return VaultLib([("lab", VaultSecret(VAULT_PASSWORD.read_bytes().strip()))]).decrypt(block).decode()
 
 
 def write_if_changed(path, text):
@@ -191,9 +179,6 @@ def node_spec(role, addresses, caps, keydir):
     """Everything the container is created with, besides its image: compared on every run."""
     spec = {"command": [role], "addresses": addresses, "caps": caps, "keydir": keydir,
             "entrypoint": None, "environment": None, "stop_signal": None, "tmpfs": None, "cgroup": None}
-    if role == "admin-echo":
-        spec.update(environment={"OPT_ADMIN_SIGNING_SECRET": admin_signing_secret(), "OPT_CLIENTSIG": CLIENTSIG_MOUNT},
-                    verifier=str(CLIENTSIG))
     if role in SYSTEMD_ROLES:
         spec.update(entrypoint=["/usr/local/bin/lab-node"], environment={"container": "docker"},
                     stop_signal="SIGRTMIN+3", tmpfs={"/run": "", "/run/lock": "", "/tmp": ""},
@@ -226,8 +211,6 @@ def ensure_node(client, name, role, addresses, caps, keydir, image_id, keys_chan
     networks = list(addresses)
     first = networks[0]
     mounts = [docker.types.Mount("/etc/lab-ssh", str(KEYS / keydir), type="bind", read_only=True)] if keydir else []
-    if spec.get("verifier"):
-        mounts.append(docker.types.Mount(CLIENTSIG_MOUNT, spec["verifier"], type="bind", read_only=True))
     if spec["cgroup"]:
         mounts.append(docker.types.Mount(SYSTEMD_CGROUP, spec["cgroup"], type="bind", read_only=False))
     log(f"container {name} ({role}{', systemd' if spec['cgroup'] else ''})")
@@ -281,12 +264,52 @@ def ensure_tls():
     os.chmod(tls / "wildcard.key", 0o600)
 
 
+# The echo stand-in the portal replaced (same address): removed from labs made before.
+RETIRED = ["lab-admin"]
+# The portal's inventory repository (bare), owned by the portal image's user (it pushes there).
+INVENTORY_REPO = STATE / "inventory.git"
+PORTAL_UID = 10002
+LAB_RUN = Path(os.environ.get("LAB_RUN", "/run/coaxis-lab"))
+
+
+def git(*args, cwd=None):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True)
+
+
+def ensure_inventory_repo():
+    """$LAB_STATE/inventory.git, seeded once from inventories/lab (later edits are the portal's)."""
+    if not (INVENTORY_REPO / "HEAD").exists():
+        log(f"inventory repository {INVENTORY_REPO} (from inventories/lab)")
+        seed = STATE / "inventory-seed"
+        subprocess.run(["rm", "-rf", str(seed), str(INVENTORY_REPO)], check=True)
+        git("init", "-q", "--bare", "--initial-branch=main", str(INVENTORY_REPO))
+        subprocess.run(["cp", "-a", str(ROOT / "inventories" / "lab"), str(seed)], check=True)
+        git("init", "-q", "--initial-branch=main", cwd=seed)
+        git("add", "-A", cwd=seed)
+        git("-c", "user.name=coaxis-opt lab", "-c", "user.email=lab@coaxis.test", "commit", "-q", "-m",
+            "The lab inventory (inventories/lab)", cwd=seed)
+        git("push", "-q", str(INVENTORY_REPO), "main", cwd=seed)
+        subprocess.run(["rm", "-rf", str(seed)], check=True)
+    subprocess.run(["chown", "-R", f"{PORTAL_UID}:{PORTAL_UID}", str(INVENTORY_REPO)], check=True)
+    # What the portal's worker mounts at the same paths: the Docker host's lock directory (shared
+    # with the operators' runs and the tests) and its recorded state.
+    for folder in (LAB_RUN / "locks", STATE / "opt-state"):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def main():
     client = docker.DockerClient(base_url=os.environ.get("DOCKER_HOST", f"unix://{os.environ['LAB_SOCK']}"))
     keys_changed = ensure_keys()
     ensure_tls()
+    ensure_inventory_repo()
     for name, spec in NETWORKS.items():
         ensure_network(client, name, *spec)
+    for name in RETIRED:
+        try:
+            client.containers.get(name).remove(force=True)
+            log(f"{name} removed (the portal replaces it)")
+        except docker.errors.NotFound:
+            pass
     image_id = client.images.get(NODE_IMAGE).id
     for name, spec in NODES.items():
         ensure_node(client, name, *spec, image_id, keys_changed)

@@ -20,6 +20,7 @@ FIRST_SOCK=/run/coaxis-lab/docker.sock
 UP_TIMEOUT=150
 IMAGES_TIMEOUT=900
 TOPOLOGY_TIMEOUT=300
+PORTAL_TIMEOUT=300
 
 export LAB_NAME=coaxis-lab-b LAB_VETH=cxlabb LAB_UPLINK=10.131.254.0/30
 # A caller inside the first lab (engine.sh exec) must not hand its paths to the twin.
@@ -38,6 +39,10 @@ cmd_up() {
   timeout "$IMAGES_TIMEOUT" "$PY" "$here/fleet_images.py" --all --from "unix://$FIRST_SOCK" "unix://$LAB_SOCK" \
     || die "copying the lab images into the twin failed"
   timeout "$TOPOLOGY_TIMEOUT" "$PY" "$here/topology.py" || die "the twin's topology failed"
+  # The admin interface at opt_admin_url, as in the first lab (make lab-portal).
+  ANSIBLE_CONFIG="$root/ansible.cfg" timeout "$PORTAL_TIMEOUT" "$here/engine.sh" exec -- \
+    "$(dirname "$PY")/ansible-playbook" "$root/playbooks/portal.yml" >/dev/null \
+    || die "the twin's admin interface failed (run playbooks/portal.yml in it: lab/twin.sh exec -- ...)"
   log "up: $LAB_NAME ($LAB_SOCK)"
 }
 

@@ -42,9 +42,25 @@ def database(url, data_dir):
             "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "CONN_MAX_AGE": 60}
 
 
+def env_or_file(name, default=""):
+    """NAME from the environment, else the content of the file NAME_FILE names (how a deployment
+    passes secrets: the environment shows in `docker inspect` and in ansible-runner's artifacts)."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+    return default
+
+
 DEBUG = env_bool("PORTAL_DEBUG")
 DATA_DIR = Path(env("PORTAL_DATA_DIR", PROJECT_DIR / "build" / "portal"))
-SECRET_KEY = env("PORTAL_SECRET_KEY") or ("insecure-development-only" if DEBUG or env_bool("PORTAL_TESTING") else "")
+SECRET_KEY = env_or_file("PORTAL_SECRET_KEY") or (
+    "insecure-development-only" if DEBUG or env_bool("PORTAL_TESTING") else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("PORTAL_SECRET_KEY is not set (a long random string, kept out of git)")
 
@@ -117,7 +133,7 @@ TEMPLATES = [{
     ]},
 }]
 WSGI_APPLICATION = "opt_portal.wsgi.application"
-DATABASES = {"default": database(env("PORTAL_DATABASE_URL", ""), DATA_DIR)}
+DATABASES = {"default": database(env_or_file("PORTAL_DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Throttling counts live in the database, so every server process sees the same counts.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}

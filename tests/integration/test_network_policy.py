@@ -82,7 +82,7 @@ def test_a_client_opens_its_sites_and_the_admin_interface_only(lab, engine):
             assert connect_from(engine, "opt-acme", LYON, SPARE_PORT) == "open"
         assert connect_from(engine, "opt-acme", LYON, SPARE_PORT) == "refused"
     # Nothing else of the Coaxis LAN either, on an engine that would let it through.
-    with listening(engine, "lab-admin", SPARE_PORT), permissive_engine():
+    with listening(engine, "opt-portal", SPARE_PORT), permissive_engine():
         with our_chain_bypassed(engine):
             assert connect_from(engine, "opt-acme", ADMIN, SPARE_PORT) == "open"
         assert connect_from(engine, "opt-acme", ADMIN, SPARE_PORT) == "refused"
@@ -95,7 +95,7 @@ def test_a_site_named_by_host_name_opens_dns_to_the_resolvers_only_for_its_clien
     named.set_vars("group_vars", "docker_hosts", opt_dns_servers=[ADMIN])
     sites = yaml.safe_load((named.path / "host_vars" / "acme" / "main.yml").read_text())["opt_sites"]
     named.client("acme", opt_sites=sites + [dict(sites[0], name="named", host="localhost", printers=[])])
-    with listening(engine, "lab-admin", 53):
+    with listening(engine, "opt-portal", 53):
         run = named.playbook("firewall.yml")
         assert run.rc == 0 and run.changed() == 1, run
         assert f"-A COAXIS-OPT -s {ACME}/32 -d {ADMIN}/32 -i opt-clients -p udp -m udp --dport 53" in firewall_rules()

@@ -1117,6 +1117,43 @@ MESSAGES = {
         'en': 'edge proxy configuration refused as a whole, previous files restored: {error}',
         'fr': 'configuration du proxy refusée dans son ensemble, fichiers précédents restaurés : {error}',
     },
+    'proxy_subdomain_backoffice': {
+        'en': '{client}: subdomain {subdomain} is the back-office of the admin interface ({host}); choose another one',
+        'fr': "{client} : le sous-domaine {subdomain} est le back-office de l'interface d'administration ({host}) ; "
+              "choisissez-en un autre",
+    },
+    'proxy_backoffice_failed': {
+        'en': 'the back-office vhost ({host}) was refused by nginx, the previous one stays in place: {error}',
+        'fr': 'le vhost du back-office ({host}) est refusé par nginx, le précédent reste en place : {error}',
+    },
+    # --- the admin interface's deployment (roles/opt_portal, playbooks/portal.yml) ---------------
+    'portal_secret_key_short': {
+        'en': 'opt_portal_secret_key is {length} characters long: give it at least 32 random ones (vaulted)',
+        'fr': 'opt_portal_secret_key fait {length} caractères : donnez-lui au moins 32 caractères aléatoires (chiffrés)',
+    },
+    'portal_vault_password_empty': {
+        'en': 'opt_portal_vault_password is empty: the portal needs the vault secret of id {vault_id} to run the playbooks '
+              'and to vault new keys',
+        'fr': "opt_portal_vault_password est vide : le portail a besoin du secret du coffre d'identifiant {vault_id} "
+              'pour lancer les playbooks et chiffrer les nouvelles clés',
+    },
+    'portal_domain_missing': {
+        'en': 'opt_portal_domain (by default opt_domain) is empty: the back-office is opt.<domain>',
+        'fr': 'opt_portal_domain (par défaut opt_domain) est vide : le back-office est opt.<domaine>',
+    },
+    'portal_socket_missing': {
+        'en': 'the Docker socket {path} (opt_portal_engine_sockets) does not exist on the admin host',
+        'fr': "le socket Docker {path} (opt_portal_engine_sockets) n'existe pas sur l'hôte d'administration",
+    },
+    'portal_not_healthy': {
+        'en': 'the portal {name} is not healthy {seconds} s after its start ({state}): {log} (docker logs {name})',
+        'fr': "le portail {name} n'est pas sain {seconds} s après son démarrage ({state}) : {log} (docker logs {name})",
+    },
+    'portal_ready': {
+        'en': 'portal {name} healthy ({image}); the back-office answers at {url}',
+        'fr': 'portail {name} sain ({image}) ; le back-office répond sur {url}',
+    },
+    # --- end of the admin interface's deployment messages ---
     # --- end of admin and edge messages ---
     # --- resource limits and bounded logs (opt_client, opt_proxy, opt_firewall, opt_log) -------------
     'limits_not_dict': {

@@ -5,7 +5,9 @@
 """The edge reverse proxy of a Docker host (coaxis.opt.opt_proxy), planned without Docker.
 
 Files live on the opt-edge volume (/etc/opt-edge): one vhost per client (vhosts/<client>.conf),
-the wildcard certificate (tls/), the 404 page (html/). Everything else there is not ours.
+the back-office's vhost when there is an admin interface (vhosts/_admin.conf: opt.<domain> to
+opt_admin_url; no client name starts with "_"), the wildcard certificate (tls/), the 404 page
+(html/). Everything else there is not ours.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hashlib
 import json
 import re
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_HASH, LABEL_MANAGED_BY, MANAGED_BY
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
@@ -23,6 +25,9 @@ STAGING = '.staging'
 LABEL_ROLE = 'coaxis.opt.role'
 ROLE = 'edge'
 CERT, KEY, PAGE = 'tls/wildcard.crt', 'tls/wildcard.key', 'html/404.html'
+ADMIN_VHOST = 'vhosts/_admin.conf'
+# The back-office's host: <ADMIN_SUBDOMAIN>.<domain> (the portal's PORTAL_BACKOFFICE_HOST).
+ADMIN_SUBDOMAIN = 'opt'
 LABEL_RE = re.compile(r'[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?')
 # Extra nginx directives of one vhost: one per line, ending with ';', no block.
 EXTRA_RE = re.compile(r'[a-z_]+(?: [^;{}#\n]+)?;')
@@ -68,6 +73,33 @@ server {{
 }}
 """
 
+ADMIN_VHOST_TEXT = """\
+# Written by coaxis.opt.opt_proxy: the back-office of the admin interface; changes made here are overwritten.
+server {{
+    listen 80;
+    server_name {host};
+    return 301 https://$host$request_uri;
+}}
+
+server {{
+    listen 443 ssl;
+    server_name {host};
+    location / {{
+        proxy_pass {admin_url};
+        proxy_set_header Host $host;
+        # The back-office is no client's: a client header from outside never passes.
+        proxy_set_header X-OPT-Client "";
+        proxy_set_header X-OPT-Client-Signature "";
+        proxy_set_header X-Forwarded-Host $host;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_connect_timeout 5s;
+        proxy_read_timeout 120s;
+        client_max_body_size 2m;
+    }}
+}}
+"""
+
 PAGE_404 = """\
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>404</title></head>
@@ -81,10 +113,12 @@ def valid_domain(domain):
     return len(domain or '') <= 253 and len(labels) >= 2 and all(LABEL_RE.fullmatch(label) for label in labels)
 
 
-def validate(domain, clients, cert, key, lang='en'):
+def validate(domain, clients, cert, key, lang='en', admin_url=''):
     errors = []
     if not valid_domain(domain):
         errors.append(msg('proxy_domain_invalid', lang, domain=domain))
+    if admin_url and _render.parse_admin_url(admin_url) is None:
+        errors.append(msg('admin_url_invalid', lang, url=admin_url))
     errors.extend(tls_errors(cert or '', key or '', lang))
     owners = {}
     for client in clients:
@@ -96,6 +130,9 @@ def validate(domain, clients, cert, key, lang='en'):
             errors.append(msg('proxy_subdomain_invalid', lang, client=name, subdomain=sub))
         elif sub in owners:
             errors.append(msg('proxy_subdomain_duplicate', lang, client=name, subdomain=sub, other=owners[sub]))
+        elif admin_url and sub == ADMIN_SUBDOMAIN:
+            errors.append(msg('proxy_subdomain_backoffice', lang, client=name, subdomain=sub,
+                              host='%s.%s' % (ADMIN_SUBDOMAIN, domain)))
         else:
             owners[sub] = name
         if _ipplan.parse_ipv4(client.get('ip')) is None:
@@ -136,13 +173,19 @@ def render_vhost(client, domain, port=8080):
                         port=port, extra=extra)
 
 
+def render_admin_vhost(domain, admin_url):
+    return ADMIN_VHOST_TEXT.format(host='%s.%s' % (ADMIN_SUBDOMAIN, domain), admin_url=admin_url)
+
+
 def vhost_path(name):
     return 'vhosts/%s.conf' % name
 
 
-def desired_files(domain, clients, cert, key, port=8080):
+def desired_files(domain, clients, cert, key, port=8080, admin_url=''):
     files = {CERT: {'content': cert, 'mode': 0o644}, KEY: {'content': key, 'mode': 0o600},
              PAGE: {'content': PAGE_404, 'mode': 0o644}}
+    if admin_url:
+        files[ADMIN_VHOST] = {'content': render_admin_vhost(domain, admin_url), 'mode': 0o644}
     for client in clients:
         files[vhost_path(client['name'])] = {'content': render_vhost(client, domain, port), 'mode': 0o644}
     return files
@@ -164,7 +207,17 @@ def plan_files(desired, current):
 
 
 def client_of(path):
-    return path[len('vhosts/'):-len('.conf')] if path.startswith('vhosts/') else None
+    return path[len('vhosts/'):-len('.conf')] if path.startswith('vhosts/') and path != ADMIN_VHOST else None
+
+
+def vhost_name(path):
+    """The name `opt-edge check` reports a vhost by (its file name): the client's, or _admin."""
+    return path[len('vhosts/'):-len('.conf')] if is_vhost(path) else None
+
+
+def is_vhost(path):
+    """A vhost of ours (a client's or the back-office's): tested with nginx before it is applied."""
+    return path == ADMIN_VHOST or client_of(path) is not None
 
 
 def shown(path, content):

@@ -16,6 +16,9 @@ description:
     restart always) and gives it one vhost per client,
     C(<subdomain>.<domain>), forwarding to the client container's nginx (which adds C(X-OPT-Client)).
     HTTP redirects to HTTPS; a host no client owns gets a 404 page.
+  - With O(admin_url), the back-office C(opt.<domain>) forwards to the admin interface (with C(X-Forwarded-Host)
+    and C(X-Forwarded-Proto); a C(X-OPT-Client) header from outside is dropped); without it, that vhost goes.
+    A client whose subdomain is C(opt) is then refused.
   - Each changed vhost is first tested alone with C(nginx -t). A vhost nginx refuses is left out (the
     client's previous vhost, if any, stays) and the task fails naming that client with nginx's message,
     after the other clients' vhosts are applied and reloaded; one bad vhost never blocks the others.
@@ -67,6 +70,12 @@ options:
     description: Its private key (PEM). Keep it in a vault.
     type: str
     required: true
+  admin_url:
+    description:
+      - The admin interface, C(http(s)://<host>[:<port>]) (the inventory's C(opt_admin_url)); the edge serves
+        it as C(opt.<domain>). Empty, no back-office vhost.
+    type: str
+    default: ''
   client_port:
     description: Port of the client containers' nginx.
     type: int
@@ -111,6 +120,16 @@ EXAMPLES = r"""
     image: registry.coaxis.lan/opt/opt-edge:0.1.0
     clients:
       - {name: ma-societe, subdomain: ma-societe, ip: 172.16.1.11}
+
+- name: Client subdomains and the back-office opt.coaxis.com
+  coaxis.opt.opt_proxy:
+    domain: coaxis.com
+    admin_url: http://192.168.2.20:8000
+    tls_cert: "{{ vault_opt_tls_cert }}"
+    tls_key: "{{ vault_opt_tls_key }}"
+    image: registry.coaxis.lan/opt/opt-edge:0.1.0
+    clients:
+      - {name: ma-societe, subdomain: ma-societe, ip: 172.16.1.11}
 """
 
 RETURN = r"""
@@ -123,6 +142,11 @@ vhosts:
   returned: always
   type: dict
   sample: {acme: {host: acme.coaxis.com, action: written}}
+admin:
+  description: The back-office vhost (host name, or None when removed or absent) and what happened to it.
+  returned: always
+  type: dict
+  sample: {host: opt.coaxis.com, action: unchanged}
 """
 
 import traceback
@@ -149,6 +173,7 @@ def build_module():
         include=dict(type='list', elements='str', default=[]),
         tls_cert=dict(type='str', required=True),
         tls_key=dict(type='str', required=True, no_log=True),
+        admin_url=dict(type='str', default=''),
         client_port=dict(type='int', default=8080),
         image=dict(type='str', required=True),
         name=dict(type='str', default='opt-edge'),
@@ -193,7 +218,7 @@ def start(client, container, name, lang):
 
 def apply(client, container, desired, current, plan, lang):
     """Write what nginx accepts; returns {client: nginx message} of the refused vhosts."""
-    vhosts = [p for p in plan['write'] if _proxyplan.client_of(p)]
+    vhosts = [p for p in plan['write'] if _proxyplan.is_vhost(p)]
     refused = {}
     if vhosts:
         run(client, container, ['rm', '-rf', '%s/%s' % (ROOT, _proxyplan.STAGING)])
@@ -204,7 +229,7 @@ def apply(client, container, desired, current, plan, lang):
             raise ProxyError(msg('proxy_reload_failed', lang, error=output))
         refused = dict((c, e) for c, e in _proxyplan.parse_check(output, lang).items() if e)
         run(client, container, ['rm', '-rf', '%s/%s' % (ROOT, _proxyplan.STAGING)])
-    writes = [p for p in plan['write'] if _proxyplan.client_of(p) not in refused]
+    writes = [p for p in plan['write'] if _proxyplan.vhost_name(p) not in refused]
     if writes:
         put(client, container, dict((p, desired[p]) for p in writes))
     if plan['delete']:
@@ -229,7 +254,8 @@ def main():
     lang, url = params['lang'], params['docker_host']
     _docker.check_requirements(module)
     clients = [dict(entry, subdomain=entry['subdomain'] or entry['name']) for entry in params['clients']]
-    errors = _proxyplan.validate(params['domain'], clients, params['tls_cert'], params['tls_key'], lang)
+    errors = _proxyplan.validate(params['domain'], clients, params['tls_cert'], params['tls_key'], lang,
+                                 admin_url=params['admin_url'])
     errors += _limits.validate_limits('edge', params['limits'], 'limits', lang) + _limits.validate_log(
         params['log'], 'log', lang)
     client = _docker.docker_client(module)
@@ -250,7 +276,7 @@ def main():
         spec = _proxyplan.desired_container(params['name'], params['image'], params['volume'], params['limits'],
                                             params['log'])
         desired = _proxyplan.desired_files(params['domain'], clients, params['tls_cert'], params['tls_key'],
-                                           params['client_port'])
+                                           params['client_port'], admin_url=params['admin_url'])
         observed = _docker.observe_service(client, params['name'], image_id)
         current = _edgeread.read_edge_files(client, observed['id']) if observed else {}
         container = 'create' if observed is None else (
@@ -266,7 +292,7 @@ def main():
                     client.api.remove_container(container_id, force=True)
                 container_id = create(client, spec)
                 # The certificate and the 404 page first: nginx needs them to start at all.
-                base = dict((p, desired[p]) for p in desired if not _proxyplan.client_of(p))
+                base = dict((p, desired[p]) for p in desired if not _proxyplan.is_vhost(p))
                 put(client, container_id, base)
                 current = _edgeread.read_edge_files(client, container_id)
                 plan = _proxyplan.plan_files(desired, current)
@@ -286,16 +312,24 @@ def main():
     for path in plan['delete']:
         if _proxyplan.client_of(path):
             vhosts[_proxyplan.client_of(path)] = {'host': None, 'action': 'removed'}
+    admin_host = '%s.%s' % (_proxyplan.ADMIN_SUBDOMAIN, params['domain'])
+    admin_refused = refused.pop(_proxyplan.vhost_name(_proxyplan.ADMIN_VHOST), None)
+    admin = {'host': admin_host if params['admin_url'] else None,
+             'action': 'refused' if admin_refused else 'written' if _proxyplan.ADMIN_VHOST in plan['write'] else
+             'removed' if _proxyplan.ADMIN_VHOST in plan['delete'] else 'unchanged' if params['admin_url'] else 'absent'}
+    vhosts.pop(_proxyplan.vhost_name(_proxyplan.ADMIN_VHOST), None)
     result = dict(changed=changed, container=dict(name=params['name'], id=container_id, action=container),
-                  vhosts=vhosts)
+                  vhosts=vhosts, admin=admin)
     if module._diff:
         paths = plan['write'] + plan['delete']
         result['diff'] = [dict(before_header=p, after_header=p,
                                before=_proxyplan.shown(p, current[p]['content']) if p in current else '',
                                after=_proxyplan.shown(p, desired[p]['content']) if p in desired else '')
                           for p in paths]
-    if refused:
+    if refused or admin_refused:
         errors = [msg('proxy_vhost_failed', lang, client=name, error=error) for name, error in sorted(refused.items())]
+        if admin_refused:
+            errors.append(msg('proxy_backoffice_failed', lang, host=admin_host, error=admin_refused))
         module.fail_json(msg='; '.join(errors), errors=errors, **result)
     module.exit_json(**result)
 

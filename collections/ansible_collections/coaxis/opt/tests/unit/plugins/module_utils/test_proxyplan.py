@@ -101,3 +101,33 @@ def test_extra_is_a_list_of_strings(extra):
 def test_the_module_validation_refuses_them_too():
     errors = _proxyplan.validate('coaxis.com', [dict(ACME, extra=['root /;'])], CERT, KEY)
     assert errors and 'root not allowed' in errors[0]
+
+
+# --- the back-office: opt.<domain> to the admin interface ------------------------------------------
+
+def test_the_admin_interface_gets_the_back_office_vhost():
+    files = _proxyplan.desired_files('coaxis.com', [ACME], CERT, KEY, admin_url='http://10.129.0.20:8000')
+    text = files[_proxyplan.ADMIN_VHOST]['content']
+    assert 'server_name opt.coaxis.com;' in text and 'return 301 https://$host$request_uri;' in text
+    assert 'proxy_pass http://10.129.0.20:8000;' in text
+    # No client header from outside: the back-office is reached as the back-office.
+    assert 'proxy_set_header X-OPT-Client "";' in text and 'proxy_set_header X-OPT-Client-Signature "";' in text
+    assert 'proxy_set_header X-Forwarded-Proto $scheme;' in text and 'proxy_set_header X-Forwarded-Host $host;' in text
+    assert _proxyplan.owned(_proxyplan.ADMIN_VHOST) and _proxyplan.client_of(_proxyplan.ADMIN_VHOST) is None
+
+
+def test_without_an_admin_interface_the_back_office_vhost_goes():
+    assert _proxyplan.ADMIN_VHOST not in _proxyplan.desired_files('coaxis.com', [ACME], CERT, KEY)
+    current = {_proxyplan.ADMIN_VHOST: {'content': b'old', 'mode': 0o644}}
+    desired = _proxyplan.desired_files('coaxis.com', [], CERT, KEY)
+    assert _proxyplan.ADMIN_VHOST in _proxyplan.plan_files(desired, current)['delete']
+
+
+@pytest.mark.parametrize('admin_url, clients, expected', [
+    ('ftp://10.129.0.20', [ACME], "opt_admin_url 'ftp://10.129.0.20': expected http(s)://"),
+    ('http://10.129.0.20:8000', [dict(ACME, subdomain='opt')],
+     'acme: subdomain opt is the back-office of the admin interface (opt.coaxis.com)'),
+])
+def test_back_office_refusals(admin_url, clients, expected):
+    errors = _proxyplan.validate('coaxis.com', clients, CERT, KEY, admin_url=admin_url)
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
