@@ -246,14 +246,23 @@ def ensure_wan_rules():
 
 
 LAB_DOMAIN = "coaxis.test"
+# The group of the portal image's user (images/opt-portal/Dockerfile).
+PORTAL_GID = 10002
 
 
 def ensure_tls():
     """A self-signed wildcard certificate for the lab's client subdomains (*.coaxis.test),
     made once; the lab inventory reads it (production brings its own, key vaulted)."""
     tls = STATE / "tls"
-    if (tls / "wildcard.crt").exists() and (tls / "wildcard.key").exists():
-        return
+    if not ((tls / "wildcard.crt").exists() and (tls / "wildcard.key").exists()):
+        make_tls(tls)
+    # The portal's web server (non-root, group PORTAL_GID) checks every change against the whole
+    # inventory, which reads this key as the lab inventory names it: its group may read it.
+    os.chown(tls / "wildcard.key", 0, PORTAL_GID)
+    os.chmod(tls / "wildcard.key", 0o640)
+
+
+def make_tls(tls):
     tls.mkdir(parents=True, exist_ok=True)
     log(f"self-signed certificate for *.{LAB_DOMAIN}")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -261,7 +270,6 @@ def ensure_tls():
                     "-addext", f"subjectAltName=DNS:*.{LAB_DOMAIN},DNS:{LAB_DOMAIN}",
                     "-keyout", str(tls / "wildcard.key"), "-out", str(tls / "wildcard.crt")],
                    check=True, capture_output=True)
-    os.chmod(tls / "wildcard.key", 0o600)
 
 
 # The echo stand-in the portal replaced (same address): removed from labs made before.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:client>/remove/", views.client_remove, name="remove"),
     path("<slug:client>/key/", views.client_key, name="key"),
     path("<slug:client>/apply/", views.client_apply, name="apply"),
+    path("<slug:client>/forget/", views.client_forget, name="forget"),
     path("<slug:client>/sites/add/", views.site_add, name="site_add"),
     path("<slug:client>/sites/<slug:site>/", views.site_edit, name="site_edit"),
     path("<slug:client>/sites/<slug:site>/remove/", views.site_remove, name="site_remove"),

@@ -240,6 +240,29 @@ def client_remove(request, client):
     return render(request, "clients/remove.html", {"client": client, "form": form})
 
 
+@technician_view
+@require_POST
+def client_forget(request, client):
+    """Take a removed client out of the inventory (its container must be gone: remove it first),
+    or the next converge would bring it back. Its data volumes stay unless the removal purged them."""
+    from clients import lifecycle
+    found = _client_or_404(client)
+    state = engines.fleet_states(loading.load(load().root), [found], lang())[client]
+    if state["state"] != "absent":
+        messages.error(request, _("%(client)s still has a container (%(state)s): remove it first.")
+                       % {"client": client, "state": state["state"]})
+        return redirect("clients:detail", client=client)
+    try:
+        committed = lifecycle.forget_client(client, request.user, lang())
+    except (changes.Refused, changes.Busy, changes.GitError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "errors", None) or [str(exc)]))
+        return redirect("clients:detail", client=client)
+    record(request.user, "client_forget", "portal: %s: forget client" % client, client=client,
+           diff=committed.diff if committed else "", commit=committed.sha if committed else "")
+    messages.success(request, _("%(client)s is no longer in the inventory.") % {"client": client})
+    return redirect("clients:list")
+
+
 @client_view
 @require_POST
 def client_apply(request, client):

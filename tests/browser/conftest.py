@@ -106,10 +106,22 @@ class Browser:
                              f"{self.driver.find_element(By.TAG_NAME, 'body').text[:3000]}")
 
     def wait_job(self, timeout=600):
-        """On a job page: wait until it is done; return (state, page text)."""
+        """After an action that queues a job: wait until its page says done; (state, page text).
+
+        A form that answered with errors instead (no job page) fails at once, with its text."""
+        started = time.monotonic()
+
         def done():
+            states = self.all("#job-state")
+            if not states:
+                errors = self.all(".errorlist")
+                if errors or time.monotonic() - started > 60:
+                    self.screenshot("no-job")
+                    raise AssertionError(f"no job page at {self.driver.current_url}:\n"
+                                         f"{self.driver.find_element(By.TAG_NAME, 'body').text[:3000]}")
+                return None
             try:
-                state = self.driver.find_element(By.CSS_SELECTOR, "#job-state").get_attribute("data-state")
+                state = states[0].get_attribute("data-state")
             except Exception:  # the page is reloading itself
                 return None
             return state if state in ("succeeded", "failed") else None

@@ -9,7 +9,8 @@
 5. the administrator restarts the tunnel and sees it up again on the status page;
 6. zenith's account is refused at https://acme.coaxis.test;
 7. screenshots in fr and en, checked for the elements that carry state.
-At the end the technician removes zenith (purge, confirmed twice) and the site forgets its key.
+At the end the technician removes zenith (purge, confirmed twice) and takes it out of the inventory;
+the site forgets its key.
 """
 import subprocess
 import time
@@ -25,6 +26,10 @@ ADMIN_PASSWORD = "zenith-admin-password-2026"
 SITE = {"name": "lyon", "host": "10.130.0.10", "container": "lab-site-lyon"}
 PRINTER = {"name": "accueil", "address": "10.131.1.20", "listen_port": "9311"}
 PORTAL_CONTAINER = "opt-portal"
+PORTAL_WORKER = "opt-portal-worker"
+FORGET = ("from clients.inventory import load\nfrom clients.lifecycle import forget_client\n"
+          f"if load().client('{CLIENT}'): forget_client('{CLIENT}', None, 'en')")
+DROP_USERS = f"from accounts.models import User\nUser.objects.filter(email='{ADMIN}').delete()"
 SITE_KEYS = LAB_STATE / "keys" / "site-lyon" / "ssh_host_ed25519_key.pub"
 
 
@@ -66,11 +71,14 @@ def zenith_cleanup(engine):
     # without zenith's key. The portal's own removal is tested in the scenario; this is the net.
     if state.get("public_key"):
         site_authorize(engine, state["public_key"], present=False)
-    for name in (f"opt-{CLIENT}",):
-        try:
-            engine.containers.get(name).remove(force=True)
-        except Exception:  # already removed by the scenario
-            pass
+    leftovers = ([c for c in engine.containers.list(all=True) if c.name == f"opt-{CLIENT}"]
+                 + [v for v in engine.volumes.list() if v.name.startswith(f"opt-{CLIENT}-")])
+    if leftovers:  # the scenario stopped before its own removal: remove_client.yml, purge
+        portal = engine.containers.get(PORTAL_WORKER)
+        portal.exec_run(["opt-portal", "playbook", "remove_client.yml", "-e", f"client={CLIENT}", "-e", "purge=true"])
+    portal = engine.containers.get(PORTAL_CONTAINER)
+    portal.exec_run(["opt-portal", "manage", "shell", "-c", FORGET])
+    portal.exec_run(["opt-portal", "manage", "shell", "-c", DROP_USERS])
 
 
 def test_seed_scenario(browsers, engine, zenith_cleanup):
@@ -177,3 +185,10 @@ def test_seed_scenario(browsers, engine, zenith_cleanup):
     state, text = tech.wait_job()
     assert state == "succeeded", text
     assert not [c for c in engine.containers.list(all=True) if c.name == f"opt-{CLIENT}"]
+    assert not [v for v in engine.volumes.list() if v.name.startswith(f"opt-{CLIENT}-")]
+    # ... then takes it out of the inventory: the list no longer has it.
+    tech.open("opt", f"/clients/{CLIENT}/")
+    assert tech.find("dd.state").get_attribute("data-state") == "absent"
+    tech.click("button#forget-client")
+    tech.find("table#clients")
+    assert not tech.all(f"tr[data-client={CLIENT}]")

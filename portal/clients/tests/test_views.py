@@ -248,6 +248,26 @@ class CreateRemoveTests(PortalCase):
         self.client.post(reverse("clients:remove", kwargs={"client": "globex"}), {}, **OPT)
         self.assertEqual(Job.objects.get().extravars, {"purge": False, "client": "globex"})
 
+    def test_forget_refused_while_the_container_exists(self):
+        self.as_user(self.tech)
+        running = {"globex": {"state": "running", "id": "0123456789ab", "ip": "10.128.0.11"}}
+        with mock.patch.object(engines, "container_states", return_value=running):
+            self.client.post(reverse("clients:forget", kwargs={"client": "globex"}), **OPT)
+        self.assertIn("globex", self.read("hosts.yml"))
+
+    def test_forget_takes_a_removed_client_out_of_the_inventory(self):
+        self.as_user(self.tech)
+        head = git(self.inventory, "rev-parse", "HEAD")
+        with mock.patch.object(engines, "container_states", return_value={}):
+            page = self.client.get(reverse("clients:detail", kwargs={"client": "globex"}), **OPT)
+            self.assertContains(page, 'id="forget-client"')
+            response = self.client.post(reverse("clients:forget", kwargs={"client": "globex"}), **OPT)
+        self.assertRedirects(response, reverse("clients:list"), fetch_redirect_response=False)
+        self.assertNotIn("globex", self.read("hosts.yml"))
+        self.assertFalse((self.inventory / "host_vars" / "globex").exists())
+        self.assertNotEqual(git(self.inventory, "rev-parse", "HEAD"), head)
+        self.assertEqual(Entry.objects.get(action="client_forget").client, "globex")
+
     def test_apply_is_a_post_that_queues(self):
         self.as_user(self.admin)
         url = reverse("clients:apply", kwargs={"client": "acme"})
