@@ -17,6 +17,7 @@ from pathlib import Path
 import docker
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -69,8 +70,13 @@ class Browser:
         self.driver.get(url(host, path))
 
     def find(self, css, timeout=20):
-        return WebDriverWait(self.driver, timeout).until(
-            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
+        try:
+            return WebDriverWait(self.driver, timeout).until(
+                expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
+        except TimeoutException:
+            shot = self.screenshot("missing")
+            raise AssertionError(f"no {css} within {timeout} s at {self.driver.current_url} ({shot}):\n"
+                                 f"{self.driver.find_element(By.TAG_NAME, 'body').text[:3000]}") from None
 
     def all(self, css):
         return self.driver.find_elements(By.CSS_SELECTOR, css)
@@ -85,8 +91,13 @@ class Browser:
                 field.clear()
                 field.send_keys(value)
 
-    def click(self, css):
+    def click(self, css, navigates=True):
+        """Click; when it navigates (a link, a form's button), wait until the next page replaced
+        this one, so that the next step never races a redirect still on its way."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
         self.find(css).click()
+        if navigates:
+            WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(page))
 
     def login(self, host, email, password):
         self.open(host, "/accounts/login/")

@@ -174,12 +174,13 @@ def test_seed_scenario(browsers, engine, zenith_cleanup):
         tech.open("opt", "/clients/")
         tech.click(f"form#language button[value={language}]")
         assert tech.find(f"tr[data-client={CLIENT}] td.state").get_attribute("data-state") == "running"
+        assert state_color(tech, f"tr[data-client={CLIENT}] td.state") == "rgba(23, 107, 44, 1)"
         tech.screenshot(f"clients-{language}")
 
     # The technician removes zenith, purge confirmed twice; its container and data are gone.
     tech.open("opt", f"/clients/{CLIENT}/")
     tech.click("a#remove-client")
-    tech.click("input#id_purge")
+    tech.click("input#id_purge", navigates=False)
     tech.click("button#remove")
     tech.click("button#confirm-purge")
     state, text = tech.wait_job()
