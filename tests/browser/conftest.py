@@ -17,7 +17,7 @@ from pathlib import Path
 import docker
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -42,6 +42,16 @@ def spki_pin(cert_path):
     key = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=der.encode(), check=True,
                          capture_output=True).stdout
     return base64.b64encode(hashlib.sha256(key).digest()).decode()
+
+
+def gone(element):
+    """Whether element left the document (a new page replaced it). Chromium reports a node of an
+    unloaded page as stale, or, while the next page is being built, as "not in the document"."""
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
 
 
 def url(host, path="/"):
@@ -97,7 +107,7 @@ class Browser:
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.find(css).click()
         if navigates:
-            WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(page))
+            WebDriverWait(self.driver, 60).until(lambda _: gone(page))
 
     def login(self, host, email, password):
         self.open(host, "/accounts/login/")
