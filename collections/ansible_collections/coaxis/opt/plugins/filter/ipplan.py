@@ -35,14 +35,20 @@ def opt_validate_clients(clients, network, engine_used=None, lang='en'):
 
 def subdomain_errors(groups, hostvars, lang='en'):
     """Subdomains (opt_subdomain, the client's name by default) are DNS labels, unique in the
-    whole inventory: every Docker host serves the same domain."""
+    whole inventory: every Docker host serves the same domain. Where the Docker host serves the
+    admin interface (opt_admin_url), opt.<domain> is the back-office's, never a client's."""
     errors, owners = [], {}
     for name in groups.get('opt_clients') or []:
         sub = hostvars[name].get('opt_subdomain') or name
+        host = hostvars[name].get('opt_docker_host')
+        docker_host = hostvars[host] if host in (groups.get('docker_hosts') or []) else {}
         if not isinstance(sub, str) or not _proxyplan.LABEL_RE.fullmatch(sub):
             errors.append(msg('proxy_subdomain_invalid', lang, client=name, subdomain=sub))
         elif sub in owners:
             errors.append(msg('proxy_subdomain_duplicate', lang, client=name, subdomain=sub, other=owners[sub]))
+        elif sub == _proxyplan.ADMIN_SUBDOMAIN and docker_host.get('opt_admin_url'):
+            errors.append(msg('proxy_subdomain_backoffice', lang, client=name, subdomain=sub,
+                              host='%s.%s' % (sub, docker_host.get('opt_domain'))))
         else:
             owners[sub] = name
     return errors

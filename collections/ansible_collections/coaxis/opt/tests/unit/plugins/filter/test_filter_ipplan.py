@@ -52,6 +52,16 @@ def test_subdomains_are_dns_labels_unique_in_the_whole_inventory():
         "bad: subdomain 'Bad_Sub' is not a DNS label (1-63 of a-z, 0-9 and -, no dash at either end)"]
 
 
+def test_the_back_office_subdomain_is_refused_where_the_admin_interface_is_served():
+    groups = {'opt_clients': ['opt', 'acme'], 'docker_hosts': ['dh']}
+    hostvars = {'opt': {'opt_docker_host': 'dh'}, 'acme': {'opt_docker_host': 'dh'},
+                'dh': {'opt_admin_url': 'http://10.129.0.20:8000', 'opt_domain': 'coaxis.test'}}
+    errors = subdomain_errors(groups, hostvars)
+    assert len(errors) == 1 and errors[0].startswith('opt: ') and 'opt.coaxis.test' in errors[0]
+    hostvars['dh'] = {'opt_domain': 'coaxis.test'}  # no admin interface: opt is a subdomain like any
+    assert subdomain_errors(groups, hostvars) == []
+
+
 def fleet(*subnets):
     hosts = ['dh%d' % i for i in range(len(subnets))]
     return hosts, {host: {'opt_network': {'name': 'opt-clients', 'subnet': subnet}, 'opt_coaxis_sources': ['10.129.0.10']}
