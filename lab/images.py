@@ -43,7 +43,7 @@ PORTAL_REF = "coaxis/opt-portal:lab"
 PORTAL_SOURCE = ROOT / "images" / "opt-portal"
 # What the portal's image holds of the project: the portal, the playbooks it runs, with the
 # collection, the roles and the configuration they run with.
-PORTAL_PROJECT = ["portal", "playbooks", "roles", "collections", "filter_plugins", "ansible.cfg"]
+PORTAL_PROJECT = ["portal", "playbooks", "roles", "collections", "ansible.cfg"]
 PORTAL_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "output", ".pytest_cache", "*.sqlite3", "tests")
 CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
 CACHE = Path(os.environ.get("LAB_CACHE", "/var/cache/coaxis-lab"))

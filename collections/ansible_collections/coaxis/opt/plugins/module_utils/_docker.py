@@ -235,7 +235,3 @@ def observe_service(client, name, image_id):
     labels = data['Config'].get('Labels') or {}
     return {'id': data['Id'], 'running': bool(data['State'].get('Running')),
             'hash': labels.get('coaxis.opt.config-hash'), 'image_stale': data['Image'] != image_id}
-
-
-def is_not_found(exc):
-    return isinstance(exc, NotFound)

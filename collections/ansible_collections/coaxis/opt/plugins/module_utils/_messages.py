@@ -443,8 +443,8 @@ MESSAGES = {
     },
     # --- images and apply -----------------------------------------------------------------
     'image_missing': {
-        'en': 'image {image} is not on the engine {url}; build it (make images)',
-        'fr': "l'image {image} n'est pas sur le moteur {url} ; construisez-la (make images)",
+        'en': 'image {image} is not on the engine {url}; load it there (docker load, or build it from images/): it is never pulled',
+        'fr': "l'image {image} n'est pas sur le moteur {url} ; chargez-la (docker load, ou construisez-la depuis images/) : elle n'est jamais téléchargée",
     },
     'apply_failed': {
         'en': '{client}: {action} failed: {error}',
@@ -1092,6 +1092,10 @@ MESSAGES = {
     'proxy_key_invalid': {
         'en': 'the wildcard certificate key (opt_tls_key, vaulted) is not a PEM private key',
         'fr': "la clé du certificat générique (opt_tls_key, chiffrée) n'est pas une clé privée PEM",
+    },
+    'proxy_image_missing': {
+        'en': 'edge proxy image {image} is not on the engine {url}; load it there (it is never pulled)',
+        'fr': "l'image du proxy d'entrée {image} n'est pas sur le moteur {url} ; chargez-la (elle n'est jamais téléchargée)",
     },
     'proxy_subdomain_invalid': {
         'en': '{client}: subdomain {subdomain!r} is not a DNS label (1-63 of a-z, 0-9 and -, no dash at either end)',

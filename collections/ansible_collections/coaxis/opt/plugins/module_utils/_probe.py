@@ -15,9 +15,6 @@ import json
 
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-# Colour groups of the report: every state the report shows falls in one.
-STATES = ('up', 'down', 'unknown', 'degraded', 'stopped', 'connecting', 'unsupported')
-
 
 def mast_command(tcp_timeout, ping_timeout, ssh_timeout):
     return ['mast', 'probe', '--json', '--tcp-timeout', '%g' % tcp_timeout,

@@ -15,9 +15,8 @@ import json
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 ACTIONS = ('status', 'start', 'stop', 'restart')
-# mast's exit codes (images/docker-opt/README.md): 0 all up, 1 not all up; 3 no daemon.
+# mast's exit codes (images/docker-opt/README.md): 0 all up, 1 not all up (3, no daemon, is a failure).
 MAST_STATUS_OK = (0, 1)
-MAST_NO_DAEMON = 3
 # mast keeps retrying a site in `down`, but its error is permanent (host key, key, name):
 # waiting longer would only delay the report.
 FINAL_STATES = ('up', 'down')

@@ -265,7 +265,7 @@ def main():
         try:
             image_id = client.api.inspect_image(params['image'])['Id']
         except _docker.NotFound:
-            errors.append(msg('fw_image_missing', lang, image=params['image'], url=url))
+            errors.append(msg('proxy_image_missing', lang, image=params['image'], url=url))
         if not errors:
             errors += _limits.engine_cpus_errors('edge', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
         if errors:

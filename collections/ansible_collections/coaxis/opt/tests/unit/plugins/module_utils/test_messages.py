@@ -103,3 +103,12 @@ def test_opt_msg_names_a_wrong_key_or_a_missing_value():
         opt_msg('nope', 'en')
     with pytest.raises(AnsibleFilterError, match='needs the value'):
         opt_msg('ip_invalid', 'fr', client='acme')
+
+
+def test_no_message_sends_a_production_operator_to_the_repository_s_makefile():
+    # The modules run on production hosts, where no `make images` (or any make target) exists.
+    import re
+    from ansible_collections.coaxis.opt.plugins.module_utils._messages import MESSAGES
+    offenders = [key for key, texts in MESSAGES.items()
+                 for text in texts.values() if re.search(r'\bmake (images|lab|demo|setup|test)\b', text)]
+    assert offenders == []
