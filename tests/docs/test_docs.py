@@ -418,3 +418,23 @@ def test_the_command_check_accepts_the_documented_variables():
                  "ansible-playbook playbooks/status.yml -e opt_lang=fr -e opt_report_dir=/srv/r",
                  "ansible-playbook playbooks/add_client.yml -e client=acme -e opt_lock_timeout=600 --check --diff"):
         assert check_command(text) == [], (text, check_command(text))
+
+
+COLLECTION = ROOT / "collections" / "ansible_collections" / "coaxis" / "opt"
+
+
+def module_attributes():
+    """{module: (check_mode support, diff_mode support)} from each module's DOCUMENTATION."""
+    found = {}
+    for path in sorted((COLLECTION / "plugins" / "modules").glob("*.py")):
+        source = path.read_text()
+        start = source.index('DOCUMENTATION = r"""') + len('DOCUMENTATION = r"""')
+        attributes = yaml.safe_load(source[start:source.index('"""', start)])["attributes"]
+        found[path.stem] = (attributes["check_mode"]["support"], attributes["diff_mode"]["support"])
+    return found
+
+
+def test_the_collection_readme_lists_every_module_with_its_true_attributes():
+    rows = re.findall(r"^\| `coaxis\.opt\.(\w+)` \| [^|]+ \| (\w+) \| (\w+) \|$",
+                      (COLLECTION / "README.md").read_text(), re.M)
+    assert {name: (check, diff) for name, check, diff in rows} == module_attributes()
