@@ -90,19 +90,28 @@ class _Lock:
 
 VAULT_LINE = re.compile(r"^([+-])(\s*)([0-9a-f]{16,}|\$ANSIBLE_VAULT;.*)$")
 SECRET_LINE = re.compile(r"PRIVATE KEY|^[+-]\s*[A-Za-z0-9+/=]{60,}$")
+KEY_BEGIN = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+KEY_END = re.compile(r"-----END [A-Z ]*PRIVATE KEY-----")
+KEY_BODY = re.compile(r"^[+-]\s*[A-Za-z0-9+/=]+$")
 
 
 def mask(diff):
-    """The diff with vaulted ciphertext and private-key material replaced by a marker (one per run)."""
-    out, masked = [], False
+    """The diff with vaulted ciphertext and private-key material replaced by a marker (one per run).
+
+    A private key is masked from its BEGIN line to its END line whole: its last base64 line is
+    shorter than the others and would not look like a secret on its own."""
+    out, masked, in_key = [], False, False
     for line in diff.splitlines():
-        if line[:1] in "+-" and not line.startswith(("+++ ", "--- ")) and (VAULT_LINE.match(line)
-                                                                         or SECRET_LINE.search(line)):
+        changed = line[:1] in "+-" and not line.startswith(("+++ ", "--- "))
+        begins = changed and KEY_BEGIN.search(line)
+        in_key = in_key and changed and bool(KEY_BODY.match(line) or KEY_END.search(line))
+        if changed and (in_key or begins or VAULT_LINE.match(line) or SECRET_LINE.search(line)):
+            in_key = (in_key or bool(begins)) and not KEY_END.search(line)
             if not masked:
                 out.append("%s    (secret masked)" % line[0])
             masked = True
             continue
-        masked = False
+        masked = in_key = False
         out.append(line)
     return "\n".join(out) + ("\n" if out else "")
 
