@@ -132,7 +132,7 @@ class ClientAddressTests(TestCase):
 
     def test_untrusted_peer_forwarded_header_ignored(self):
         with override_settings(PORTAL_TRUSTED_PROXIES=[]):
-            self.assertEqual(throttle.client_address(self.meta("192.0.2.7", "10.9.9.9")), "192.0.2.7")
+            self.assertEqual(throttle.client_address(self.meta("198.51.100.7", "10.9.9.9")), "198.51.100.7")
 
     def test_trusted_proxy_last_hop(self):
         from ipaddress import ip_network

@@ -9,11 +9,10 @@ from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig
 from audit.masking import mask
 from audit.models import Entry, Result
 from audit.record import record
+from clients import keys
 
-KEY = """-----BEGIN OPENSSH PRIVATE KEY-----
-b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
-QyNTUxOQAAACBDZm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaQAAAJhGhZ0uRoWd
------END OPENSSH PRIVATE KEY-----"""
+# A private key made for the test (none is committed).
+KEY = keys.new_key("audit-test")[0].strip()
 VAULT = """opt_private_key: !vault |
           $ANSIBLE_VAULT;1.2;AES256;portal
           62313365396662343061393464336163383764373764613633653634306231386433626436623361

@@ -6,7 +6,7 @@ from unittest import mock
 from django.test import TestCase
 from django.utils import translation
 
-from clients import changes, yamledit
+from clients import changes, keys, yamledit
 from clients.tests.fixtures import InventoryMixin, git
 
 from accounts.models import User
@@ -123,17 +123,27 @@ class ChangeTests(InventoryMixin, TestCase):
         self.assertEqual(git(remote, "rev-parse", "main").strip(), result.sha)
 
 
+# A key's first line, from a key made here (no key text is committed).
+BEGIN_LINE = keys.new_key("mask-test")[0].splitlines()[0]
+
+
 class MaskTests(TestCase):
     def test_vault_ciphertext_and_private_keys_are_masked(self):
         diff = ("+++ b/host_vars/z/vault.yml\n+vault_opt_private_key: !vault |\n"
                 "+          $ANSIBLE_VAULT;1.2;AES256;portal\n+          3531346435396437613035633336\n"
-                "+          6238383838383838383838383838\n-----BEGIN OPENSSH PRIVATE KEY-----\n+opt_ip: 10.128.0.12\n")
+                "+          6238383838383838383838383838\n" + BEGIN_LINE + "\n+opt_ip: 10.128.0.12\n")
         out = changes.mask(diff)
         self.assertNotIn("3531346435396437613035633336", out)
         self.assertNotIn("ANSIBLE_VAULT", out)
         self.assertNotIn("BEGIN OPENSSH", out)
         self.assertIn("+opt_ip: 10.128.0.12", out)
         self.assertIn("+vault_opt_private_key: !vault |", out)
+
+    def test_a_private_key_is_masked_whole_to_its_last_short_line(self):
+        private = keys.new_key("mask-test")[0]
+        diff = "+a: 1\n" + "".join("+      %s\n" % line for line in private.splitlines()) + "+b: 2\n"
+        out = changes.mask(diff)
+        self.assertEqual(out, "+a: 1\n+    (secret masked)\n+b: 2\n")
 
 
 class UnreadableTests(InventoryMixin, TestCase):
