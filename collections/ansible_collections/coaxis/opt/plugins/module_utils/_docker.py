@@ -210,12 +210,6 @@ def exec_command(client, container, argv):
     return client.api.exec_inspect(exec_id).get('ExitCode'), clip_output(output)
 
 
-def managed_client_names(client):
-    """Names of the clients that have a coaxis-opt container on the engine (running or not)."""
-    summaries = client.api.containers(all=True, filters={'label': 'coaxis.opt.managed-by=coaxis-opt'})
-    return set((c.get('Labels') or {}).get('coaxis.opt.client') for c in summaries) - set([None])
-
-
 def exec_streams(client, container, argv):
     """Run ``argv`` in a running container: (exit code, stdout, stderr) as text, unclipped
     (for commands whose stdout is a document to parse)."""

@@ -199,3 +199,9 @@ def network_view(state):
     view = dict((field, state.get(field)) for field in ('name',) + COMPARED_FIELDS + ('ipv6',))
     view['labels'] = dict(state.get('labels') or {})
     return view
+
+
+def result_network(state):
+    """The network as a module answers it."""
+    keys = ('id', 'name', 'subnet', 'gateway', 'ip_range', 'bridge_name', 'icc', 'ipv6')
+    return dict((key, state.get(key)) for key in keys)

@@ -244,7 +244,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _fwplan, _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _naming, _edgeread, _fwplan, _ipplan
 from ansible_collections.coaxis.opt.plugins.module_utils import _limits, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
@@ -428,7 +428,7 @@ def main():
             module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
 
         if params['deployed_only']:
-            clients = _fwplan.deployed(clients, _docker.managed_client_names(client), params['include'])
+            clients = _fwplan.deployed(clients, _naming.managed_client_names(client), params['include'])
         spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
                                          params['interval'], params['limits'], params['log'])
         desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow, sources)

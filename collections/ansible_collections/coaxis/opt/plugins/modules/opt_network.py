@@ -23,6 +23,7 @@ description:
     C(coaxis.opt.managed-by=coaxis-opt) is added on create.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -139,12 +140,26 @@ network:
       description: Whether IPv6 is on (always false for a network this module accepts).
       type: bool
       sample: false
-actions:
-  description: What was done (or would be done in check mode).
+plan:
+  description: What was done (in check mode, what would be done).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action: {description: "V(create) or V(recreate).", type: str}
+    target: {description: What it is done to., type: str}
+    reason: {description: "Why (what differs), or null.", type: str}
+  sample: [{action: create, target: network opt-clients, reason: null}]
+summary:
+  description: The operator's lines (none for this module).
   returned: always
   type: list
   elements: str
-  sample: ["create network opt-clients"]
+errors:
+  description: Every problem found; empty on success.
+  returned: always
+  type: list
+  elements: str
 differences:
   description: Fields that differ between the engine (before) and the task (after).
   returned: always
@@ -152,94 +167,52 @@ differences:
   elements: dict
 """
 
-import traceback
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _netapply, _netplan
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner, action
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _ipplan, _netplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        icc=dict(type='bool', default=False),
-        labels=dict(type='dict', default={}),
-        recreate=dict(type='str', default='never', choices=['never', 'when_empty']),
-        state=dict(type='str', default='present', choices=['present']),
-        **_netplan.NETWORK_OPTIONS
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    icc=dict(type='bool', default=False),
+    labels=dict(type='dict', default={}),
+    recreate=dict(type='str', default='never', choices=['never', 'when_empty']),
+    state=dict(type='str', default='present', choices=['present']),
+    **_netplan.NETWORK_OPTIONS
+)
 
 
-def inspect(client, name):
-    try:
-        data = client.api.inspect_network(name)
-    except _docker.NotFound:
-        return None
-    observed = _netplan.normalize_network(data)
-    return observed if observed['name'] == name else None
+def plan(run):
+    errors = _ipplan.validate_network(run.params, run.lang)
+    if errors:
+        raise Refused(errors, differences=[])
+    desired = _netplan.desired_network(run.params, run.params['gateway'] or _ipplan.default_gateway(run.params['subnet']))
+    run.step('step_network_inspect')
+    observed = _netapply.inspect(run.client, desired['name'])
+    decided = _netplan.plan_network(desired, observed, run.lang)
+    if decided['action'] == 'error':
+        raise Refused([decided['message']], differences=decided['differences'])
+    actions, final = [], observed
+    if decided['action'] != 'none':
+        reason = _netplan.describe_differences(decided['differences'], run.lang) or None
+        actions = [action(decided['action'], 'network %s' % desired['name'], reason)]
+        final = dict(desired, id=observed['id'] if observed else None, labels=_netplan.create_labels(desired))
+    return Plan(actions, summary=[], before=_netplan.network_view(observed), after=_netplan.network_view(final),
+                network=_netplan.result_network(final), differences=decided['differences'],
+                data=dict(desired=desired, observed=observed))
 
 
-def create(client, desired):
-    """POST /networks/create with the body of _netplan.create_body(): the SDK's create_network leaves
-    EnableIPv6 out when it is false, and an engine may then default it on (daemon options)."""
-    api = client.api
-    response = api._post_json(api._url('/networks/create'), data=_netplan.create_body(desired))
-    api._result(response, json=True)
-    return inspect(client, desired['name'])
-
-
-def result_network(state):
-    keys = ('id', 'name', 'subnet', 'gateway', 'ip_range', 'bridge_name', 'icc', 'ipv6')
-    return dict((key, state.get(key)) for key in keys)
+def apply(run, planned):
+    desired, observed = planned.data['desired'], planned.data['observed']
+    if observed:
+        run.step('step_network_remove')
+        _netapply.remove(run.client, observed['id'])
+    run.step('step_network_create')
+    created = _netapply.create(run.client, desired)
+    if created:
+        planned.result['network'] = _netplan.result_network(created)
+        planned.diff['after'] = _netplan.network_view(created)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    _docker.check_requirements(module)
-
-    errors = _ipplan.validate_network(params, lang)
-    if errors:
-        module.fail_json(msg='; '.join(errors), errors=errors, actions=[], differences=[])
-    gateway = params['gateway'] or _ipplan.default_gateway(params['subnet'])
-    desired = _netplan.desired_network(params, gateway)
-
-    client = _docker.docker_client(module)
-    url = params['docker_host']
-    step = msg('step_network_inspect', lang)
-    try:
-        observed = inspect(client, desired['name'])
-        plan = _netplan.plan_network(desired, observed, lang)
-        action = plan['action']
-        if action == 'error':
-            module.fail_json(msg=plan['message'], differences=plan['differences'], actions=[])
-
-        actions = []
-        final = observed
-        if action in ('create', 'recreate'):
-            actions.append('%s network %s' % (action, desired['name']))
-            planned = dict(desired, id=observed['id'] if observed else None, labels=_netplan.create_labels(desired))
-            final = planned
-            if not module.check_mode:
-                if action == 'recreate':
-                    step = msg('step_network_remove', lang)
-                    client.api.remove_network(observed['id'])
-                step = msg('step_network_create', lang)
-                final = create(client, desired) or planned
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())
-
-    result = dict(
-        changed=action in ('create', 'recreate'),
-        network=result_network(final),
-        actions=actions,
-        differences=plan['differences'],
-    )
-    if module._diff:
-        result['diff'] = dict(before=_netplan.network_view(observed), after=_netplan.network_view(final))
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply).main()
 
 
 if __name__ == '__main__':

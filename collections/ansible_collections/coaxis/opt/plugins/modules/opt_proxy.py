@@ -153,7 +153,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _limits, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _naming, _edgeread, _limits, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 ROOT = _proxyplan.ROOT
@@ -271,7 +271,7 @@ def main():
         if errors:
             module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
         if params['deployed_only']:
-            keep = _docker.managed_client_names(client) | set(params['include'])
+            keep = _naming.managed_client_names(client) | set(params['include'])
             clients = [entry for entry in clients if entry['name'] in keep]
         spec = _proxyplan.desired_container(params['name'], params['image'], params['volume'], params['limits'],
                                             params['log'])

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: Coaxis OPT contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one way a coaxis.opt module runs: build it from its spec, plan, stop there in check mode,
+apply, read back, and answer with the collection's return contract.
+
+A module names a planner and an applier::
+
+    def plan(run):                   # reads only; raises Refused on bad input
+        ...
+        return Plan(actions=[...], summary=[...], before=..., after=..., network=...)
+
+    def apply(run, planned):         # the side effects, never called in check mode
+        ...
+
+    def main():
+        Runner(SPEC, plan, apply).main()
+
+Every answer carries ``changed``, ``plan`` (the actions, each with its target and reason),
+``summary`` (the operator's lines, in the module's ``lang``), ``errors`` (empty on success) and,
+with ``--diff``, ``diff``. Every failure carries ``msg``, ``errors`` and ``changed``: Docker and
+HTTP errors are turned into one operator line naming the step that failed.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+CONTRACT = ('changed', 'plan', 'summary', 'errors')
+
+
+class Refused(Exception):
+    """The request cannot be carried out. ``errors``: every problem found, operator lines.
+
+    ``key``: the catalog message that wraps them (``step_refused``, ``plan_refused``, ...); without
+    one the message is the errors joined. ``result``: more keys for the failure answer."""
+
+    def __init__(self, errors, key=None, **result):
+        self.errors = [errors] if isinstance(errors, str) else list(errors)
+        self.key = key
+        self.result = result
+        Exception.__init__(self, '; '.join(self.errors))
+
+
+def action(verb, target, reason=None):
+    """One item of a plan: what is done (create, recreate, update, remove, ...) to what, and why."""
+    return {'action': verb, 'target': target, 'reason': reason}
+
+
+def diff_of(before, after, header=None):
+    """The one diff shape: before and after (text or data), with one header for both when given."""
+    out = {'before': before, 'after': after}
+    if header:
+        out['before_header'] = out['after_header'] = header
+    return out
+
+
+class Plan:
+    """What a planner found: ``actions`` (items of action()), the operator's ``summary`` lines,
+    the diff (``before``/``after``, or ``diff`` for a ready-made one or a list of them), the
+    module's own result keys (``result``) and what the applier needs that is not answered
+    (``data``). ``changed``: any action, unless told otherwise."""
+
+    def __init__(self, actions=(), summary=(), changed=None, before=None, after=None, header=None,
+                 diff=None, data=None, **result):
+        self.actions = list(actions)
+        self.summary = [summary] if isinstance(summary, str) else list(summary)
+        self.changed = bool(self.actions) if changed is None else bool(changed)
+        self.diff = diff
+        if diff is None and (before is not None or after is not None):
+            self.diff = diff_of(before, after, header)
+        self.result = result
+        self.data = data or {}
+
+
+class Run:
+    """One run of a module: its parameters, language, engine URL and (on first use) engine
+    client, the step in progress (named in an engine error), and whether anything changed yet."""
+
+    def __init__(self, module, docker=True):
+        self.module = module
+        self.params = module.params
+        self.lang = module.params.get('lang') or 'en'
+        self.url = module.params.get('docker_host')
+        self.check_mode = module.check_mode
+        self.changed = False
+        self._docker = docker
+        self._client = None
+        self._step = msg('step_request', self.lang)
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = _docker.docker_client(self.module)
+        return self._client
+
+    def step(self, key, **values):
+        """Name what is being done now; an engine error says it failed there."""
+        self._step = msg(key, self.lang, **values)
+
+    def msg(self, key, **values):
+        return msg(key, self.lang, **values)
+
+    def warn(self, text):
+        self.module.warn(text)
+
+    def fail(self, text, errors, **result):
+        result.setdefault('changed', self.changed)
+        result.setdefault('plan', [])
+        result.setdefault('summary', [])
+        self.module.fail_json(msg=text, errors=errors, **result)
+
+    def refused(self, exc):
+        errors = exc.errors
+        text = (self.msg(exc.key, count=len(errors), errors='; '.join(errors))
+                if exc.key else '; '.join(errors))
+        self.fail(text, errors, **exc.result)
+
+    def engine_error(self, exc):
+        text = _docker.docker_error_message(exc, self.url, self._step, self.lang)
+        self.fail(text, [text], exception=traceback.format_exc())
+
+
+class Runner:
+    """``argument_spec`` (the Docker options added when ``docker``), a planner and an applier
+    (None: the module only reads), and ``read_back(run, planned)`` for what the answer reports
+    after the changes (it updates ``planned.result``)."""
+
+    def __init__(self, argument_spec, plan, apply=None, read_back=None, docker=True, **module_args):
+        self.argument_spec = _docker.docker_argument_spec(**argument_spec) if docker else argument_spec
+        self.plan, self.apply, self.read_back = plan, apply, read_back
+        self.docker = docker
+        self.module_args = module_args
+
+    def module(self):
+        return AnsibleModule(argument_spec=self.argument_spec, supports_check_mode=True, **self.module_args)
+
+    def main(self):
+        module = self.module()
+        run = Run(module, self.docker)
+        if self.docker:
+            _docker.check_requirements(module)
+        try:
+            planned = self.plan(run)
+            if planned.changed and self.apply is not None and not module.check_mode:
+                run.changed = True  # from here a failure may leave changes behind: say so
+                self.apply(run, planned)
+                if self.read_back is not None:
+                    self.read_back(run, planned)
+        except Refused as exc:
+            run.refused(exc)
+        except (_docker.DockerException, _docker.RequestException) as exc:
+            run.engine_error(exc)
+        module.exit_json(**answer(planned, module._diff))
+
+
+def answer(planned, with_diff):
+    """The contract's keys, then the module's own."""
+    result = dict(planned.result)
+    result.update(changed=planned.changed, plan=planned.actions, summary=planned.summary, errors=[])
+    if with_diff and planned.diff is not None:
+        result['diff'] = planned.diff
+    return result
