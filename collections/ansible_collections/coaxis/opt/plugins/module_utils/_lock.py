@@ -499,3 +499,22 @@ def keep_alive(lock_dir, name, token, ttl, run_pid=None, kind=None):
             record['heartbeat'] = beat
             write_record(path, record)
     return kind
+
+
+def acquire_kept(lock_dir, name, owner, ttl, timeout, keepalive, controller=None):
+    """acquire(), then (when ``keepalive``) keep_alive(): the answer with its ``keepalive``. A
+    keeper that cannot start gives the lock back: it would go stale under a running playbook."""
+    taken = acquire(lock_dir, name, owner, ttl, timeout, controller=controller)
+    taken['keepalive'] = None
+    if keepalive:
+        try:
+            taken['keepalive'] = keep_alive(lock_dir, name, taken['token'], ttl)
+        except BaseException:
+            release(lock_dir, name, taken['token'])
+            raise
+    return taken
+
+
+def not_owner_message(holder, path, lang='en'):
+    """The warning for a release with a token that is not the holder's."""
+    return msg('lock_not_owner', lang, path=path, owner=owner_text(holder, lang), since=holder['since'])

@@ -130,12 +130,16 @@ class Run:
 class Runner:
     """``argument_spec`` (the Docker options added when ``docker``), a planner and an applier
     (None: the module only reads), and ``read_back(run, planned)`` for what the answer reports
-    after the changes (it updates ``planned.result``)."""
+    after the changes (it updates ``planned.result``). ``always_apply``: the applier runs whatever
+    the plan says, in check mode too, and changes nothing the plan reports (a coordination step
+    such as the Docker host's lock, which a check run holds as a real run does)."""
 
-    def __init__(self, argument_spec, plan, apply=None, read_back=None, docker=True, **module_args):
+    def __init__(self, argument_spec, plan, apply=None, read_back=None, docker=True, always_apply=False,
+                 **module_args):
         self.argument_spec = _docker.docker_argument_spec(**argument_spec) if docker else argument_spec
         self.plan, self.apply, self.read_back = plan, apply, read_back
         self.docker = docker
+        self.always_apply = always_apply
         self.module_args = module_args
 
     def module(self):
@@ -148,7 +152,9 @@ class Runner:
             _docker.check_requirements(module)
         try:
             planned = self.plan(run)
-            if planned.changed and self.apply is not None and not module.check_mode:
+            if self.always_apply:
+                self.apply(run, planned)
+            elif planned.changed and self.apply is not None and not module.check_mode:
                 run.changed = True  # from here a failure may leave changes behind: say so
                 self.apply(run, planned)
                 if self.read_back is not None:

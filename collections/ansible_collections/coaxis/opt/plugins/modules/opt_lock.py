@@ -27,6 +27,8 @@ description:
     else is left in place with a warning, a missing lock or an omitted O(token) is fine.
   - The module never reports a change. The lock is coordination that the run restores before it
     ends, so a second run of the same playbook still reports C(changed=0).
+extends_documentation_fragment:
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -149,6 +151,21 @@ keepalive:
   returned: state is acquired and success
   type: str
   sample: ansible
+plan:
+  description: Always empty - taking or giving back the lock changes nothing the run manages.
+  returned: always
+  type: list
+  elements: dict
+summary:
+  description: The operator's lines (none for this module; a lock held by someone else is a warning).
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Every problem found; empty on success.
+  returned: always
+  type: list
+  elements: str
 holder:
   description:
     - Who holds the lock, when it could not be taken in time or could not be released with O(token).
@@ -181,27 +198,22 @@ holder:
 """
 
 import os
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _lock
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS, msg
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
-
-def build_module():
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='acquired', choices=['acquired', 'released']),
-        timeout=dict(type='int', default=120),
-        ttl=dict(type='int', default=1800),
-        keepalive=dict(type='bool', default=True),
-        owner=dict(type='str', default='ansible'),
-        token=dict(type='str', no_log=False),
-        lock_dir=dict(type='path', default=_lock.DEFAULT_LOCK_DIR),
-        lang=dict(type='str', default='en', choices=list(LANGS)),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    name=dict(type='str', required=True),
+    state=dict(type='str', default='acquired', choices=['acquired', 'released']),
+    timeout=dict(type='int', default=120),
+    ttl=dict(type='int', default=1800),
+    keepalive=dict(type='bool', default=True),
+    owner=dict(type='str', default='ansible'),
+    token=dict(type='str', no_log=False),
+    lock_dir=dict(type='path', default=_lock.DEFAULT_LOCK_DIR),
+    lang=dict(type='str', default='en', choices=list(LANGS)),
+)
 
 
 def controller_address():
@@ -209,42 +221,35 @@ def controller_address():
     return (os.environ.get('SSH_CLIENT') or '').split(' ')[0] or None
 
 
-def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    errors = _lock.validate(params, lang)
+def plan(run):
+    errors = _lock.validate(run.params, run.lang)
     if errors:
-        module.fail_json(msg='; '.join(errors), errors=errors)
+        raise Refused(errors)
+    path = _lock.lock_path(run.params['lock_dir'], run.params['name'])
+    return Plan(changed=False, path=path, waited=0.0, broke_stale=False)
 
-    lock_dir, name = params['lock_dir'], params['name']
-    path = _lock.lock_path(lock_dir, name)
-    result = dict(changed=False, path=path, waited=0.0, broke_stale=False)
+
+def apply(run, planned):
+    """Take or give back the lock, in check mode too: a check run reads what a converge writes."""
+    params, result = run.params, planned.result
     try:
         if params['state'] == 'acquired':
-            result.update(_lock.acquire(lock_dir, name, params['owner'], params['ttl'], params['timeout'],
-                                        controller=controller_address()))
-            result['keepalive'] = None
-            if params['keepalive']:
-                try:
-                    result['keepalive'] = _lock.keep_alive(lock_dir, name, result['token'], params['ttl'])
-                except BaseException:
-                    _lock.release(lock_dir, name, result['token'])
-                    raise
-        else:
-            outcome = _lock.release(lock_dir, name, params['token'])
-            if outcome['status'] == 'not_owner':
-                holder = outcome['holder']
-                module.warn(msg('lock_not_owner', lang, path=path, owner=_lock.owner_text(holder, lang),
-                                since=holder['since']))
-                result['holder'] = _lock.public_holder(holder)
+            result.update(_lock.acquire_kept(params['lock_dir'], params['name'], params['owner'], params['ttl'],
+                                             params['timeout'], params['keepalive'], controller_address()))
+            return
+        outcome = _lock.release(params['lock_dir'], params['name'], params['token'])
+        if outcome['status'] == 'not_owner':
+            run.warn(_lock.not_owner_message(outcome['holder'], result['path'], run.lang))
+            result['holder'] = _lock.public_holder(outcome['holder'])
     except _lock.LockBusy as exc:
-        result.update(waited=round(exc.waited, 2), holder=_lock.public_holder(exc.holder))
-        module.fail_json(msg=_lock.busy_message(exc, lang), **result)
+        raise Refused(_lock.busy_message(exc, run.lang), waited=round(exc.waited, 2),
+                      holder=_lock.public_holder(exc.holder), path=result['path']) from None
     except OSError as exc:
-        module.fail_json(msg=msg('lock_io_error', lang, path=path, error=str(exc)),
-                         exception=traceback.format_exc(), **result)
-    module.exit_json(**result)
+        raise Refused(run.msg('lock_io_error', path=result['path'], error=str(exc)), path=result['path']) from None
+
+
+def main():
+    Runner(SPEC, plan, apply, docker=False, always_apply=True).main()
 
 
 if __name__ == '__main__':
