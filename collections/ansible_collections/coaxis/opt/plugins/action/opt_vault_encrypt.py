@@ -45,20 +45,22 @@ class ActionModule(ActionBase):
     _VALID_ARGS = frozenset(('src', 'name', 'vault_id', 'lang'))
 
     def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
+        # The collection's answer (module_utils/_runner.py): nothing here is a planned change.
+        result = dict(super().run(tmp, task_vars), changed=False, plan=[], summary=[], errors=[])
+        failed = self._failed
         args = self._task.args
         lang = args.get('lang', 'en')
         if lang not in LANGS:
-            return dict(result, failed=True, msg=unknown_language(lang))
+            return failed(result, unknown_language(lang))
         name = args.get('name', '')
         if not NAME_RE.fullmatch(name or ''):
-            return dict(result, failed=True, msg=msg('vault_name_invalid', lang, name=name))
+            return failed(result, msg('vault_name_invalid', lang, name=name))
         src = args.get('src', '')
         try:
             with open(src, 'rb') as handle:
                 plaintext = handle.read()
         except (OSError, TypeError) as exc:
-            return dict(result, failed=True, msg=msg('vault_src_unreadable', lang, path=src, error=exc))
+            return failed(result, msg('vault_src_unreadable', lang, path=src, error=exc))
         secrets = self._loader._vault.secrets or []
         passwords = [(str(vault_id), secret.bytes) for vault_id, secret in secrets]
         lab = [p for p in map(_vaultid.read_password, lab_password_files(task_vars or {})) if p]
@@ -67,7 +69,11 @@ class ActionModule(ActionBase):
                                for folder in folders) if p]
         index, error = _vaultid.choose_secret(passwords, args.get('vault_id'), lab, carried, folders, lang)
         if error:
-            return dict(result, failed=True, msg=error)
+            return failed(result, error)
         vault_id, secret = secrets[index]
         ciphertext = VaultLib(secrets).encrypt(plaintext, secret=secret, vault_id=vault_id)
-        return dict(result, changed=False, vault_id=vault_id, vaulted=vaulted_variable(name, ciphertext))
+        return dict(result, vault_id=vault_id, vaulted=vaulted_variable(name, ciphertext))
+
+    @staticmethod
+    def _failed(result, text):
+        return dict(result, failed=True, msg=text, errors=[text])

@@ -23,6 +23,8 @@ description:
     V(lab), or when its password is the one in C(inventories/lab/vault-password.txt) beside the
     playbook directory or C(ansible.cfg). It is accepted only when an inventory in use carries that
     same password in its own directory, as C(vault-password.txt) (the lab inventory and its copies).
+extends_documentation_fragment:
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -76,6 +78,21 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+plan:
+  description: Always empty - the module writes nothing; the playbook writes RV(vaulted) where it belongs.
+  returned: always
+  type: list
+  elements: dict
+summary:
+  description: The operator's lines (none for this module).
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Every problem found; empty on success.
+  returned: always
+  type: list
+  elements: str
 vaulted:
   description:
     - "The line C(<name>: !vault |) then the ciphertext, indented, as C(ansible-vault encrypt_string) prints it."
