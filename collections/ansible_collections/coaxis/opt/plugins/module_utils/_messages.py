@@ -1379,6 +1379,10 @@ MESSAGES = {
         'en': '{host}: converging (changed since the last converge: {reasons})',
         'fr': '{host} : convergence (changé depuis la dernière convergence : {reasons})',
     },
+    'host_info_client': {
+        'en': '{client}: {state}, {ip}',
+        'fr': '{client} : {state}, {ip}',
+    },
 }
 
 
