@@ -53,10 +53,10 @@ clients:
   type: list
   elements: dict
   contains:
-    client: {description: Client name (the container's C(coaxis.opt.client) label)., type: str}
+    client: {description: "Client name (the container's C(coaxis.opt.client) label).", type: str}
     container: {description: Container name., type: str}
     state: {description: "V(running), V(exited), V(created), ...", type: str}
-    ip: {description: Its address on O(network), or null when it is not attached., type: str}
+    ip: {description: "Its address on O(network), or null when it is not attached.", type: str}
     image: {description: "The image as the container was created with (a tag, or an image id).", type: str}
   sample:
     - {client: acme, container: opt-acme, state: running, ip: 10.128.1.10, image: "coaxis/docker-opt:1.4.0"}
