@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _configapply, _docker, _edgeread
+from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _edgeread, _naming
 
 VERSION = 2
 DIGEST_RE = re.compile(r'^[0-9a-f]{64}$')
@@ -87,8 +87,7 @@ def observe(client, spec):
             parts['images'][ref] = client.api.inspect_image(ref)['Id']
         except _docker.NotFound:
             parts['images'][ref] = None
-    containers = [c for c in client.api.containers(all=True, filters={'label': _clientplan.MANAGED_FILTER})
-                  if _configapply.HELPER_LABEL not in (c.get('Labels') or {})]
+    containers = _naming.managed_containers(client)
     parts['containers'] = sorted((_container(c, spec['network']) for c in containers), key=lambda c: c['id'])
     try:
         net = client.api.inspect_network(spec['network'])

@@ -130,16 +130,20 @@ class Run:
 class Runner:
     """``argument_spec`` (the Docker options added when ``docker``), a planner and an applier
     (None: the module only reads), and ``read_back(run, planned)`` for what the answer reports
-    after the changes (it updates ``planned.result``). ``always_apply``: the applier runs whatever
-    the plan says, in check mode too, and changes nothing the plan reports (a coordination step
-    such as the Docker host's lock, which a check run holds as a real run does)."""
+    after the changes (it updates ``planned.result``). ``read_back_unchanged``: read back also when
+    nothing was to change (never in check mode), for an answer about a state that moves on its own
+    (a tunnel coming up). ``always_apply``: the applier runs whatever the plan says, in check mode
+    too, and changes nothing the plan reports (a coordination step such as the Docker host's lock,
+    which a check run holds as a real run does)."""
 
-    def __init__(self, argument_spec, plan, apply=None, read_back=None, docker=True, always_apply=False,
+    def __init__(self, argument_spec, plan, apply=None, read_back=None, docker=True, read_back_unchanged=False,
+                 always_apply=False,
                  **module_args):
         self.argument_spec = _docker.docker_argument_spec(**argument_spec) if docker else argument_spec
         self.plan, self.apply, self.read_back = plan, apply, read_back
         self.docker = docker
         self.always_apply = always_apply
+        self.read_back_unchanged = read_back_unchanged
         self.module_args = module_args
 
     def module(self):
@@ -159,6 +163,8 @@ class Runner:
                 self.apply(run, planned)
                 if self.read_back is not None:
                     self.read_back(run, planned)
+            elif self.read_back_unchanged and self.read_back is not None and not module.check_mode:
+                self.read_back(run, planned)
         except Refused as exc:
             run.refused(exc)
         except (_docker.DockerException, _docker.RequestException) as exc:

@@ -23,6 +23,7 @@ description:
     through coaxis.opt.opt_remove (volumes kept) and the firewall and proxy converge.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -109,74 +110,44 @@ unmanaged:
   returned: success
   type: list
   elements: str
+plan:
+  description: Always empty (the module only reads).
+  returned: always
+  type: list
+  elements: dict
 summary:
-  description: The operator's lines, in the module's language.
-  returned: success
+  description: The operator's lines, in the module's language (one line when nothing drifted).
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Every problem found; empty on success.
+  returned: always
   type: list
   elements: str
 """
 
-import traceback
+from ansible_collections.coaxis.opt.plugins.module_utils import _drift, _driftread
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Runner
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _drift, _edgeread, _fwplan, _proxyplan
-from ansible_collections.coaxis.opt.plugins.module_utils._configapply import HELPER_LABEL
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        host=dict(type='str'),
-        network=dict(type='str', required=True),
-        clients=dict(type='list', elements='str', required=True),
-        firewall=dict(type='str', default='opt-firewall'),
-        edge=dict(type='str', default='opt-edge'),
-        proxy=dict(type='bool', default=True),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    host=dict(type='str'),
+    network=dict(type='str', required=True),
+    clients=dict(type='list', elements='str', required=True),
+    firewall=dict(type='str', default='opt-firewall'),
+    edge=dict(type='str', default='opt-edge'),
+    proxy=dict(type='bool', default=True),
+)
 
 
-def read_host(client, params):
-    """One container list, one network inspect, at most two archive reads."""
-    containers, ours = {}, set()
-    for summary in client.api.containers(all=True, filters={'label': _clientplan.MANAGED_FILTER}):
-        labels = summary.get('Labels') or {}
-        if HELPER_LABEL in labels:
-            continue
-        ours.add(summary['Id'])
-        if labels.get(_clientplan.LABEL_CLIENT):
-            containers[labels[_clientplan.LABEL_CLIENT]] = summary.get('State')
-    try:
-        endpoints = client.api.inspect_network(params['network']).get('Containers') or {}
-    except _docker.NotFound:
-        endpoints = {}
-    attached = [e.get('Name') or cid[:12] for cid, e in endpoints.items() if cid not in ours]
-    firewall = _docker.observe_service(client, params['firewall'], None)
-    rules = _fwplan.clients_in(_edgeread.read_rules(client, firewall['id'])) if firewall else []
-    vhosts = None
-    if params['proxy']:
-        edge = _docker.observe_service(client, params['edge'], None)
-        files = _edgeread.read_edge_files(client, edge['id']) if edge else {}
-        vhosts = [name for name in (_proxyplan.client_of(path) for path in files) if name]
-    return containers, attached, rules, vhosts
+def plan(run):
+    containers, attached, rules, vhosts = _driftread.read_host(run.client, run.params)
+    found = _drift.compare(run.params['clients'], containers, attached, rules, vhosts)
+    return Plan(summary=_drift.summary(run.params['host'] or run.url, run.params['network'], found, run.lang), **found)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    url = params['docker_host']
-    _docker.check_requirements(module)
-    client = _docker.docker_client(module)
-    try:
-        containers, attached, rules, vhosts = read_host(client, params)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_request', lang), lang),
-                         exception=traceback.format_exc(), changed=False)
-    found = _drift.compare(params['clients'], containers, attached, rules, vhosts)
-    lines = _drift.summary(params['host'] or url, params['network'], found, lang)
-    module.exit_json(changed=False, summary=lines, **found)
+    Runner(SPEC, plan).main()
 
 
 if __name__ == '__main__':

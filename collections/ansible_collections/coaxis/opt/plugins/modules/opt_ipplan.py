@@ -27,6 +27,7 @@ description:
     that two runs against one Docker host never hand out the same address.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -134,29 +135,37 @@ allocated:
   type: list
   elements: dict
   sample: [{"client": "globex", "ip": "10.128.0.3", "kept": false}]
-messages:
-  description: One line per allocation for the operator, with the hint to pin the address.
-  returned: success
+plan:
+  description: Always empty (the module only reads; the addresses are taken by coaxis.opt.opt_client).
+  returned: always
+  type: list
+  elements: dict
+summary:
+  description: One line per allocation for the operator, with the hint to pin the address (also warned).
+  returned: always
   type: list
   elements: str
 errors:
-  description: Every problem found, when the plan is refused.
-  returned: failure
+  description: Every problem found; empty on success.
+  returned: always
   type: list
   elements: str
 """
 
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _netplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _ipplan, _naming, _netplan
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
 CLIENT_OPTIONS = dict(
     name=dict(type='str', required=True),
     ip=dict(type='str'),
     interface=dict(type='str'),
+)
+SPEC = dict(
+    network=dict(type='dict', required=True, options=_netplan.NETWORK_OPTIONS),
+    clients=dict(type='list', elements='dict', required=True, options=CLIENT_OPTIONS),
+    only=dict(type='list', elements='str'),
+    reserved=dict(type='list', elements='str', default=[]),
+    coaxis_lans=dict(type='list', elements='str', default=[]),
 )
 
 
@@ -165,52 +174,36 @@ def read_engine(client, network_name):
     subnets = _netplan.engine_subnets(client.api.networks())
     endpoints = []
     if network_name in subnets:
-        summaries = client.api.containers(all=True, filters={'network': network_name})
-        endpoints = _clientplan.network_endpoints(summaries, network_name)
+        endpoints = _clientplan.network_endpoints(_naming.network_containers(client, network_name), network_name)
     return subnets, endpoints
 
 
-def main():
-    module = AnsibleModule(argument_spec=_docker.docker_argument_spec(
-        network=dict(type='dict', required=True, options=_netplan.NETWORK_OPTIONS),
-        clients=dict(type='list', elements='dict', required=True, options=CLIENT_OPTIONS),
-        only=dict(type='list', elements='str'),
-        reserved=dict(type='list', elements='str', default=[]),
-        coaxis_lans=dict(type='list', elements='str', default=[]),
-    ), supports_check_mode=True)
-    params = module.params
-    lang = params['lang']
-    _docker.check_requirements(module)
+def plan(run):
+    params = run.params
     network = dict(params['network'])
     clients = [dict((k, v) for k, v in c.items() if v is not None) for c in params['clients']]
-
-    client = _docker.docker_client(module)
-    try:
-        subnets, endpoints = read_engine(client, network['name'])
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, params['docker_host'], msg('step_engine_read', lang),
-                                                          lang),
-                         exception=traceback.format_exc())
-
-    errors = _ipplan.validate_network(network, lang, reserved=params['reserved'],
+    run.step('step_engine_read')
+    subnets, endpoints = read_engine(run.client, network['name'])
+    errors = _ipplan.validate_network(network, run.lang, reserved=params['reserved'],
                                       coaxis_lans=params['coaxis_lans'], other_networks=subnets)
-    plan = None
     if not errors:
         network['gateway'] = network.get('gateway') or _ipplan.default_gateway(network['subnet'])
-        plan = _ipplan.plan_addresses(network, clients, endpoints, lang, reserved=params['reserved'],
-                                      only=params['only'])
-        errors = plan['errors']
+        planned = _ipplan.plan_addresses(network, clients, endpoints, run.lang, reserved=params['reserved'],
+                                         only=params['only'])
+        errors = planned['errors']
     if errors:
-        module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
-                         errors=errors, changed=False)
-
+        raise Refused(errors, key='step_refused')
     # Only the clients this run converges get their address now; the others' are provisional.
-    shown = [item for item in plan['allocated'] if params['only'] is None or item['client'] in params['only']]
-    messages = [msg('ip_kept' if item['kept'] else 'ip_allocated', lang, client=item['client'], ip=item['ip'])
-                for item in shown]
-    for line in messages:
-        module.warn(line)
-    module.exit_json(changed=False, clients=plan['clients'], allocated=plan['allocated'], messages=messages)
+    shown = [item for item in planned['allocated'] if params['only'] is None or item['client'] in params['only']]
+    lines = [run.msg('ip_kept' if item['kept'] else 'ip_allocated', client=item['client'], ip=item['ip'])
+             for item in shown]
+    for line in lines:
+        run.warn(line)
+    return Plan(summary=lines, clients=planned['clients'], allocated=planned['allocated'])
+
+
+def main():
+    Runner(SPEC, plan).main()
 
 
 if __name__ == '__main__':

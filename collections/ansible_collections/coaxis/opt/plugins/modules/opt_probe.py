@@ -22,6 +22,7 @@ description:
   - Read-only - it never changes anything, so it also runs in check mode.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -135,70 +136,50 @@ clients:
           ping: {state: up, ms: 0.3, error: null}
           printers:
             - {name: accueil, address: 10.131.1.20, port: 9100, listen_port: 9101, state: up, error: null}
+plan:
+  description: Always empty (the module only reads).
+  returned: always
+  type: list
+  elements: dict
+summary:
+  description: One line per client for the operator, in O(lang) (each client's C(message)).
+  returned: always
+  type: list
+  elements: str
+  sample: ['acme: service up; sites up 1/1; printers up 1/1']
+errors:
+  description: Every problem found; empty on success.
+  returned: always
+  type: list
+  elements: str
 """
 
-import datetime
-import traceback
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.coaxis.opt.plugins.module_utils import _proberead
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Runner
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _probe
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        clients=dict(type='list', elements='str', required=True),
-        container_prefix=dict(type='str', default='opt-'),
-        tcp_timeout=dict(type='float', default=3),
-        ping_timeout=dict(type='float', default=3),
-        ssh_timeout=dict(type='float', default=8),
-        workers=dict(type='int', default=8),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    clients=dict(type='list', elements='str', required=True),
+    container_prefix=dict(type='str', default='opt-'),
+    tcp_timeout=dict(type='float', default=3),
+    ping_timeout=dict(type='float', default=3),
+    ssh_timeout=dict(type='float', default=8),
+    workers=dict(type='int', default=8),
+)
 
 
-def now_iso():
-    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-def run(client, container_id, argv, params):
-    """One exec; an engine error (the container stopped meanwhile) is this client's error, not the run's."""
-    try:
-        return _docker.exec_streams(client, container_id, argv)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        return None, '', _docker.docker_error_message(exc, params['docker_host'], ' '.join(argv[:2]), params['lang'])
-
-
-def probe_client(client, name, params):
-    container = {'name': params['container_prefix'] + name, 'id': None, 'state': 'absent'}
-    try:
-        data = client.api.inspect_container(container['name'])
-        container.update(id=data['Id'], state=data['State'].get('Status') or 'unknown')
-    except _docker.NotFound:
-        pass
-    status_run = probe_run = None
-    if container['state'] == 'running':
-        status_run = run(client, container['id'], ['mast', 'status', '--json'], params)
-        probe_run = run(client, container['id'], _probe.mast_command(
-            params['tcp_timeout'], params['ping_timeout'], params['ssh_timeout']), params)
-    return _probe.client_result(name, container, status_run, probe_run, now_iso(), params['lang'])
+def plan(run):
+    names = run.params['clients']
+    client = run.client
+    run.step('step_probe')
+    with ThreadPoolExecutor(max_workers=max(1, min(run.params['workers'], len(names) or 1))) as pool:
+        results = list(pool.map(lambda name: _proberead.probe_client(client, name, run.params), names))
+    return Plan(summary=[r['message'] for r in results], clients=results)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    url = params['docker_host']
-    client = _docker.docker_client(module)
-    names = params['clients']
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, min(params['workers'], len(names) or 1))) as pool:
-            results = list(pool.map(lambda name: probe_client(client, name, params), names))
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_probe', params['lang']), params['lang']),
-                         exception=traceback.format_exc())
-    module.exit_json(changed=False, clients=results, message=[r['message'] for r in results])
+    Runner(SPEC, plan).main()
 
 
 if __name__ == '__main__':

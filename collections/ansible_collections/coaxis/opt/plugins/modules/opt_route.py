@@ -31,6 +31,8 @@ description:
     C(ExecStop=-ip route del) line per route; a route already there does not fail it."
   - The unit is enabled, and started only when it is not active, so routes in place are never
     dropped by a restart. When no present route is left, the unit is disabled and removed.
+extends_documentation_fragment:
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -159,74 +161,49 @@ unit_steps:
   returned: always
   type: list
   elements: str
+plan:
+  description: What was done (in check mode, what would be done), in order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action: {description: "V(add) or V(del) (a route), or a unit step (see RV(unit_steps)).", type: str}
+    target: {description: "C(route <dest> via <via>) or C(unit <name>).", type: str}
+    reason: {description: Always null., type: str}
+  sample: [{action: add, target: route 10.128.0.0/16 via 10.129.0.1, reason: null}]
+summary:
+  description: The operator's lines (none for this module; the role coaxis_route shows RV(routes)).
+  returned: always
+  type: list
+  elements: str
 errors:
-  description: Every problem found, when the request is refused.
-  returned: failure
+  description: Every problem found; empty on success.
+  returned: always
   type: list
   elements: str
 """
 
 import json
 import os
-import tempfile
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _routeplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS, msg
+from ansible_collections.coaxis.opt.plugins.module_utils import _routeapply, _routeplan
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import LANGS
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner, action, diff_of
 
 UNIT_DIR = '/etc/systemd/system'
 SYSTEMD_RUNNING = '/run/systemd/system'
 
-
-def build_module():
-    argument_spec = dict(
-        routes=dict(type='list', elements='dict', required=True, options=dict(
-            dest=dict(type='str', required=True),
-            via=dict(type='str', required=True),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            comment=dict(type='str'),
-        )),
-        persist=dict(type='str', default='systemd', choices=['systemd', 'none']),
-        unit=dict(type='str', default='coaxis-opt-routes'),
-        lang=dict(type='str', default='en', choices=list(LANGS)),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-
-
-class Host:
-    """The commands and files the module reads and writes; failures end the run with a message."""
-
-    def __init__(self, module, lang):
-        self.module, self.lang = module, lang
-        self.ip = os.path.realpath(module.get_bin_path('ip', required=True))
-
-    def run(self, argv, **result):
-        rc, out, err = self.module.run_command(argv)
-        if rc != 0:
-            self.module.fail_json(msg=msg('route_command_failed', self.lang, command=' '.join(argv), code=rc,
-                                          error=(err or out).strip()), **result)
-        return out
-
-    def runtime(self):
-        return _routeplan.normalize_runtime(json.loads(self.run([self.ip, '-j', 'route', 'show', 'table', 'main']) or '[]'))
-
-    def lookup(self, via):
-        rc, out, err = self.module.run_command([self.ip, '-j', 'route', 'get', via])
-        if rc != 0:
-            return {'error': (err or out).strip()}
-        answer = json.loads(out or '[]')
-        return answer[0] if answer else {'error': msg('route_lookup_no_answer', self.lang)}
-
-    def systemctl(self, *args):
-        return self.module.run_command([self.module.get_bin_path('systemctl', required=True)] + list(args))[0] == 0
-
-    def write(self, path, text):
-        handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.%s.' % os.path.basename(path))
-        with os.fdopen(handle, 'w') as stream:
-            stream.write(text)
-        os.chmod(temp, 0o644)
-        self.module.atomic_move(temp, path)
+SPEC = dict(
+    routes=dict(type='list', elements='dict', required=True, options=dict(
+        dest=dict(type='str', required=True),
+        via=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        comment=dict(type='str'),
+    )),
+    persist=dict(type='str', default='systemd', choices=['systemd', 'none']),
+    unit=dict(type='str', default='coaxis-opt-routes'),
+    lang=dict(type='str', default='en', choices=list(LANGS)),
+)
 
 
 def read_text(path):
@@ -236,69 +213,64 @@ def read_text(path):
         return stream.read()
 
 
-def apply_unit(module, host, path, steps, after, unit, result):
-    systemctl = module.get_bin_path('systemctl', required=True)
-    commands = {'daemon-reload': ['daemon-reload'], 'enable': ['enable', unit], 'start': ['start', unit],
-                'disable': ['disable', unit], 'stop': ['stop', unit]}
-    for step in steps:
-        if step == 'write':
-            host.write(path, after)
-        elif step == 'remove':
-            os.unlink(path)
-        else:
-            host.run([systemctl] + commands[step], **result)
+def lookup(run, ip, via):
+    """The first entry of C(ip -j route get <via>), or {'error': text}."""
+    rc, out, err = run.module.run_command([ip, '-j', 'route', 'get', via])
+    if rc != 0:
+        return {'error': (err or out).strip()}
+    answer = json.loads(out or '[]')
+    return answer[0] if answer else {'error': run.msg('route_lookup_no_answer')}
+
+
+def unit_is(run, state, unit):
+    return run.module.run_command([run.module.get_bin_path('systemctl', required=True), state, '--quiet', unit])[0] == 0
+
+
+def plan(run):
+    persist, unit = run.params['persist'], run.params['unit']
+    routes, errors = _routeplan.validate_routes(run.params['routes'], unit, run.lang)
+    path = os.path.join(UNIT_DIR, unit + '.service') if persist == 'systemd' else None
+    if path and not os.path.isdir(SYSTEMD_RUNNING):
+        errors.append(run.msg('route_no_systemd', path=SYSTEMD_RUNNING))
+    result = dict(routes=[], unit=path, commands=[], unit_steps=[], undeclared=[])
+    if errors:
+        raise Refused(errors, key='step_refused', **result)
+    ip = os.path.realpath(run.module.get_bin_path('ip', required=True))
+    shown = _routeapply.command(run, [ip, '-j', 'route', 'show', 'table', 'main'], **result)
+    runtime = _routeplan.normalize_runtime(json.loads(shown or '[]'))
+    gateways = dict((via, lookup(run, ip, via)) for via in sorted(set(r['via'] for r in routes if r['state'] == 'present')))
+    before = read_text(path) if path else None
+    if path and not _routeplan.unit_is_ours(before):
+        errors.append(run.msg('route_unit_foreign', path=path))
+    managed = _routeplan.parse_unit(before) if path and not errors else []
+    decided = _routeplan.plan_routes(routes, runtime, gateways, managed, run.lang)
+    errors += decided['errors']
+    result.update(routes=decided['results'], undeclared=_routeplan.undeclared(routes, managed))
+    if errors:
+        raise Refused(errors, key='step_refused', **result)
+    after = _routeplan.render_unit(decided['unit_routes'], ip, unit) if path else None
+    steps = _routeplan.plan_systemd(before, after, unit_is(run, 'is-enabled', unit),
+                                    unit_is(run, 'is-active', unit)) if path else []
+    commands = decided['commands']
+    diff = [dict(before_header=run.msg('diff_runtime_routes'), after_header=run.msg('diff_runtime_routes_after'),
+                 before='\n'.join(_routeplan.describe(r) for r in runtime) + '\n',
+                 after='\n'.join(_routeplan.runtime_after(runtime, commands)) + '\n')]
+    if path:
+        diff.append(diff_of(before or '', after or '', path))
+    actions = [action(c[1], 'route %s via %s' % (c[2], c[4])) for c in commands]
+    actions += [action(step, 'unit %s' % unit) for step in steps]
+    result.update(commands=['ip ' + ' '.join(c) for c in commands], unit_steps=steps)
+    return Plan(actions, summary=[], diff=diff, data=dict(ip=ip, commands=commands, steps=steps,
+                                                          unit=dict(name=unit, path=path, after=after)), **result)
+
+
+def apply(run, planned):
+    data = planned.data
+    _routeapply.apply(run, data['ip'], data['commands'], data['unit'], data['steps'], planned.result)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang, persist, unit = params['lang'], params['persist'], params['unit']
-    routes, errors = _routeplan.validate_routes(params['routes'], unit, lang)
-    path = os.path.join(UNIT_DIR, unit + '.service') if persist == 'systemd' else None
-    if persist == 'systemd' and not os.path.isdir(SYSTEMD_RUNNING):
-        errors.append(msg('route_no_systemd', lang, path=SYSTEMD_RUNNING))
-    result = dict(changed=False, routes=[], unit=path, commands=[], unit_steps=[], undeclared=[])
-    if errors:
-        module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
-                         errors=errors, **result)
-
-    host = Host(module, lang)
-    runtime = host.runtime()
-    gateways = dict((via, host.lookup(via)) for via in sorted(set(r['via'] for r in routes if r['state'] == 'present')))
-    before = read_text(path) if path else None
-    if path and not _routeplan.unit_is_ours(before):
-        errors.append(msg('route_unit_foreign', lang, path=path))
-    managed = _routeplan.parse_unit(before) if path and not errors else []
-    plan = _routeplan.plan_routes(routes, runtime, gateways, managed, lang)
-    errors += plan['errors']
-    result['routes'] = plan['results']
-    result['undeclared'] = _routeplan.undeclared(routes, managed)
-    if errors:
-        module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
-                         errors=errors, **result)
-
-    after = _routeplan.render_unit(plan['unit_routes'], host.ip, unit) if path else None
-    steps = []
-    if path:
-        steps = _routeplan.plan_systemd(before, after, host.systemctl('is-enabled', '--quiet', unit),
-                                        host.systemctl('is-active', '--quiet', unit))
-    commands = plan['commands']
-    result.update(changed=bool(commands or steps), commands=['ip ' + ' '.join(c) for c in commands], unit_steps=steps)
-    if module._diff:
-        result['diff'] = [
-            dict(before_header=msg('diff_runtime_routes', lang), after_header=msg('diff_runtime_routes_after', lang),
-                 before='\n'.join(_routeplan.describe(r) for r in runtime) + '\n',
-                 after='\n'.join(_routeplan.runtime_after(runtime, commands)) + '\n'),
-        ]
-        if path:
-            result['diff'].append(dict(before_header=path, after_header=path, before=before or '', after=after or ''))
-
-    if not module.check_mode:
-        for command in commands:
-            host.run([host.ip] + command, **result)
-        if path:
-            apply_unit(module, host, path, steps, after, unit, result)
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply, docker=False).main()
 
 
 if __name__ == '__main__':

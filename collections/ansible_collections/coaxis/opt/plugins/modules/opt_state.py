@@ -24,10 +24,13 @@ description:
     (see the filter coaxis.opt.opt_code_digest); an input left out would not be noticed.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
-    description: O(state=check) reads as usual; O(state=record) records nothing.
+    description: >-
+      O(state=check) reads as usual; O(state=record) records nothing. Reading the config volumes needs a
+      short-lived helper container (C(opt-helper-state), removed right after), also in check mode.
   diff_mode:
     support: none
     description: The state is bookkeeping of the run, not a setting of the host.
@@ -136,85 +139,69 @@ recorded:
       be written is a warning, not a failure; the next run then converges as if there were none.
   returned: success
   type: bool
+plan:
+  description: Always empty (the module only reads; a record is bookkeeping, not a change).
+  returned: always
+  type: list
+  elements: dict
+summary:
+  description: The operator's lines (none; playbooks/site.yml words RV(converged) and RV(reasons)).
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Every problem found; empty on success.
+  returned: always
+  type: list
+  elements: str
 """
 
-import json
 import os
-import tempfile
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.coaxis.opt.plugins.module_utils import _hoststate, _naming, _stateapply
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Runner
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _hoststate
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        state=dict(type='str', default='check', choices=['check', 'record']),
-        inputs=dict(type='dict', required=True),
-        network=dict(type='str', required=True),
-        images=dict(type='list', elements='str', default=[]),
-        clients=dict(type='list', elements='dict', default=[], options=dict(
-            name=dict(type='str', required=True), config_volume=dict(type='str'))),
-        volume_prefix=dict(type='str', default='opt-'),
-        helper_image=dict(type='str', required=True),
-        firewall=dict(type='str', default='opt-firewall'),
-        edge=dict(type='str', default='opt-edge'),
-        state_dir=dict(type='path', default='/var/lib/coaxis-opt'),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    state=dict(type='str', default='check', choices=['check', 'record']),
+    inputs=dict(type='dict', required=True),
+    network=dict(type='str', required=True),
+    images=dict(type='list', elements='str', default=[]),
+    clients=dict(type='list', elements='dict', default=[], options=dict(
+        name=dict(type='str', required=True), config_volume=dict(type='str'))),
+    volume_prefix=dict(type='str', default='opt-'),
+    helper_image=dict(type='str', required=True),
+    firewall=dict(type='str', default='opt-firewall'),
+    edge=dict(type='str', default='opt-edge'),
+    state_dir=dict(type='path', default='/var/lib/coaxis-opt'),
+)
 
 
-def read_state(path):
-    try:
-        with open(path) as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
-        return None
-
-
-def write_state(path, state):
-    """Atomically, mode 0600 (digests only, but nobody else needs them)."""
-    directory = os.path.dirname(path)
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix='.state-')
-    with os.fdopen(handle, 'w') as out:
-        json.dump(state, out, sort_keys=True)
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, path)
+def plan(run):
+    params = run.params
+    spec = dict((key, params[key]) for key in ('network', 'images', 'helper_image', 'firewall', 'edge'))
+    spec['config_volumes'] = [c['config_volume'] or _naming.volume_name(c['name'], 'config', params['volume_prefix'])
+                              for c in params['clients']]
+    spec['images'] = sorted(set(spec['images'] + [spec['helper_image']]))
+    spec['helper_name'] = _naming.helper_name('state')
+    current = _hoststate.fingerprint(params['inputs'], _hoststate.observe(run.client, spec))
+    path = os.path.join(params['state_dir'], _hoststate.state_name(run.url, params['network']))
+    if params['state'] == 'check':
+        reasons = _hoststate.differences(_stateapply.read_state(path), current)
+        return Plan(converged=not reasons, reasons=reasons, recorded=False)
+    # The record is bookkeeping of the run, not a change of the host: changed stays false.
+    recorded = False
+    if not run.check_mode:
+        try:
+            _stateapply.write_state(path, current)
+            recorded = True
+        except OSError as exc:
+            # The converge itself is done: without its state, the next run only reads more.
+            run.warn(run.msg('state_write_failed', path=path, error=str(exc)))
+    return Plan(recorded=recorded, converged=True, reasons=[])
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang, url = params['lang'], params['docker_host']
-    _docker.check_requirements(module)
-    client = _docker.docker_client(module)
-    spec = dict((key, params[key]) for key in ('network', 'images', 'helper_image', 'firewall', 'edge'))
-    spec['config_volumes'] = [c['config_volume'] or '%s%s-config' % (params['volume_prefix'], c['name'])
-                              for c in params['clients']]
-    spec['images'] = sorted(set(spec['images'] + [spec['helper_image']]))
-    spec['helper_name'] = 'opt-helper-state'
-    try:
-        observed = _hoststate.observe(client, spec)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_request', lang), lang),
-                         exception=traceback.format_exc(), changed=False)
-    current = _hoststate.fingerprint(params['inputs'], observed)
-    path = os.path.join(params['state_dir'], _hoststate.state_name(url, params['network']))
-    if params['state'] == 'record':
-        recorded = False
-        if not module.check_mode:
-            try:
-                write_state(path, current)
-                recorded = True
-            except OSError as exc:
-                # The converge itself is done: without its state, the next run only reads more.
-                module.warn(msg('state_write_failed', lang, path=path, error=str(exc)))
-        module.exit_json(changed=False, recorded=recorded, converged=True, reasons=[])
-    reasons = _hoststate.differences(read_state(path), current)
-    module.exit_json(changed=False, converged=not reasons, reasons=reasons, recorded=False)
+    Runner(SPEC, plan).main()
 
 
 if __name__ == '__main__':

@@ -25,6 +25,7 @@ description:
     site. Sites not up are listed in C(not_up) of their client in RV(clients) and warned about; they are not an error.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -105,151 +106,120 @@ clients:
           limits: {upload_kbps: 1024, download_kbps: 10240}
           printers:
             - {name: accueil, listen_port: 9101, target: "10.131.1.20:9100"}
+plan:
+  description: The mast actions run (in check mode, those that would run), one per client and site.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action: {description: "V(start), V(stop) or V(restart).", type: str}
+    target: {description: "C(<client>/<site>).", type: str}
+    reason: {description: The site's state before., type: str}
+  sample: [{action: restart, target: acme/lyon, reason: up}]
+summary:
+  description: The operator's lines (none for this module; the role opt_tunnel shows RV(clients)).
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Every problem found; empty on success.
+  returned: always
+  type: list
+  elements: str
 """
 
-import time
-import traceback
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _naming, _tunnelapply, _tunnelplan
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner, action
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _tunnelplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-# A container just (re)started answers on mast's socket within about a second.
-DAEMON_WAIT = 10
-POLL = 0.5
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        clients=dict(type='list', elements='str', required=True),
-        action=dict(type='str', default='status', choices=list(_tunnelplan.ACTIONS)),
-        site=dict(type='str'),
-        wait=dict(type='int', default=30),
-        container_prefix=dict(type='str', default='opt-'),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-
-
-def run_mast(client, container, args):
-    """(exit code, stdout text, stderr clipped): stdout whole, since the JSON can be long."""
-    code, out, err = _docker.exec_streams(client, container, ['mast'] + args)
-    return code, out, _docker.clip_output(err)
-
-
-def read_status(client, container):
-    """(observed, None) or (None, (code, output)) when mast gave no status document."""
-    code, out, err = run_mast(client, container, ['status', '--json'])
-    if code in _tunnelplan.MAST_STATUS_OK:
-        try:
-            return _tunnelplan.parse_status(out), None
-        except (ValueError, KeyError, TypeError):
-            pass
-    return None, (code, err or _docker.clip_output(out))
-
-
-def first_status(client, container):
-    deadline = time.monotonic() + DAEMON_WAIT
-    while True:
-        observed, failure = read_status(client, container)
-        if observed is not None or time.monotonic() > deadline:
-            return observed, failure
-        time.sleep(POLL)
-
-
-def container_state(client, container):
-    try:
-        return client.api.inspect_container(container)['State'].get('Status')
-    except _docker.NotFound:
-        return None
-
-
-def wait_states(client, containers, plans, observed, wait):
-    """Read every client's status until its wait_for sites are final or ``wait`` s passed."""
-    deadline = time.monotonic() + max(wait, 0)
-    after = dict(observed)
-    todo = list(plans)
-    while True:
-        for name in list(todo):
-            status, _failure = read_status(client, containers[name])
-            if status is not None:
-                after[name] = status
-                if not _tunnelplan.pending(status, plans[name]['wait_for']):
-                    todo.remove(name)
-        if not todo or time.monotonic() >= deadline:
-            return after
-        time.sleep(POLL)
+SPEC = dict(
+    clients=dict(type='list', elements='str', required=True),
+    action=dict(type='str', default='status', choices=list(_tunnelplan.ACTIONS)),
+    site=dict(type='str'),
+    wait=dict(type='int', default=30),
+    container_prefix=dict(type='str', default='opt-'),
+)
 
 
 def states(observed, selected):
     return dict((s, observed[s].get('state')) for s in selected if s in observed)
 
 
-def main():
-    module = build_module()
-    params = module.params
-    lang, action, site = params['lang'], params['action'], params['site']
-    url = params['docker_host']
-    names = list(dict.fromkeys(params['clients']))
-    containers = dict((name, params['container_prefix'] + name) for name in names)
-    client = _docker.docker_client(module)
-    step = msg('step_tunnel_status', lang)
+def plan(run):
+    names = list(dict.fromkeys(run.params['clients']))
+    containers = dict((name, _naming.container_name(name, run.params['container_prefix'])) for name in names)
+    run.step('step_tunnel_status')
     errors, observed = [], {}
-    try:
-        for name in names:
-            state = container_state(client, containers[name])
-            status = None
-            if state == 'running':
-                status, failure = first_status(client, containers[name])
-                if failure:
-                    errors.append(msg('tunnel_no_daemon', lang, client=name, container=containers[name],
-                                      code=failure[0], output=failure[1] or '-'))
-            errors += _tunnelplan.check_client(name, containers[name], state, status, site, lang)
-            observed[name] = status
-        if errors:
-            module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
-
-        plans = dict((name, _tunnelplan.plan(action, observed[name], site)) for name in names)
-        after = observed
-        if not module.check_mode:
-            step = msg('step_tunnel_action', lang)
-            for name in names:
-                if not plans[name]['act']:
-                    continue
-                code, out, err = run_mast(client, containers[name], [action] + plans[name]['act'])
-                if code != 0:
-                    errors.append(msg('tunnel_action_failed', lang, client=name, action=action,
-                                      sites=' '.join(plans[name]['act']), code=code,
-                                      output=err or _docker.clip_output(out) or '-'))
-            step = msg('step_tunnel_status', lang)
-            after = wait_states(client, containers, plans, observed, params['wait'])
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())
-
-    result_clients, warnings = {}, []
-    diff_before, diff_after = {}, {}
     for name in names:
-        selected = plans[name]['selected']
-        waited = [] if module.check_mode else plans[name]['wait_for']
-        not_up = _tunnelplan.not_up(after[name], waited)
-        if not_up and params['wait'] > 0:
-            warnings.append(msg('tunnel_not_up', lang, client=name, wait=params['wait'], sites=', '.join(not_up)))
-        result_clients[name] = {
-            'container': containers[name], 'action': action, 'changed': plans[name]['changed'],
-            'acted': plans[name]['act'], 'not_up': not_up,
+        state = _tunnelapply.container_state(run.client, containers[name])
+        status = None
+        if state == 'running':
+            status, failure = _tunnelapply.first_status(run.client, containers[name])
+            if failure:
+                errors.append(run.msg('tunnel_no_daemon', client=name, container=containers[name],
+                                      code=failure[0], output=failure[1] or '-'))
+        errors += _tunnelplan.check_client(name, containers[name], state, status, run.params['site'], run.lang)
+        observed[name] = status
+    if errors:
+        raise Refused(errors)
+    plans = dict((name, _tunnelplan.plan(run.params['action'], observed[name], run.params['site'])) for name in names)
+    actions = [action(run.params['action'], '%s/%s' % (name, site), observed[name][site].get('state'))
+               for name in names for site in plans[name]['act']]
+    planned = Plan(actions, summary=[], data=dict(names=names, containers=containers, plans=plans,
+                                                  observed=observed, errors=[]))
+    report(run, planned, observed, waited=False)
+    return planned
+
+
+def report(run, planned, after, waited):
+    """The answer's clients and diff from the status ``after``; sites not up warned about once waited for."""
+    data, clients, warnings = planned.data, {}, []
+    before_states, after_states = {}, {}
+    for name in data['names']:
+        planned_client = data['plans'][name]
+        selected = planned_client['selected']
+        not_up = _tunnelplan.not_up(after[name], planned_client['wait_for'] if waited else [])
+        if not_up and run.params['wait'] > 0:
+            warnings.append(run.msg('tunnel_not_up', client=name, wait=run.params['wait'], sites=', '.join(not_up)))
+        clients[name] = {
+            'container': data['containers'][name], 'action': run.params['action'], 'changed': planned_client['changed'],
+            'acted': planned_client['act'], 'not_up': not_up,
             'sites': [_tunnelplan.site_view(after[name][s]) for s in selected if s in after[name]],
         }
-        diff_before[name] = states(observed[name], selected)
-        diff_after[name] = plans[name]['expected'] if module.check_mode else states(after[name], selected)
-    changed = any(p['changed'] for p in plans.values())
-    if errors:
-        module.fail_json(msg='; '.join(errors), errors=errors, changed=changed, clients=result_clients)
+        before_states[name] = states(data['observed'][name], selected)
+        after_states[name] = states(after[name], selected) if waited else planned_client['expected']
+    planned.result['clients'] = clients
+    planned.diff = _tunnelplan.diff(before_states, after_states)
+    return warnings
+
+
+def apply(run, planned):
+    data = planned.data
+    run.step('step_tunnel_action')
+    for name in data['names']:
+        acted = data['plans'][name]['act']
+        if not acted:
+            continue
+        code, out, err = _tunnelapply.run_mast(run.client, data['containers'][name], [run.params['action']] + acted)
+        if code != 0:
+            data['errors'].append(run.msg('tunnel_action_failed', client=name, action=run.params['action'],
+                                          sites=' '.join(acted), code=code,
+                                          output=err or _docker.clip_output(out) or '-'))
+
+
+def read_back(run, planned):
+    data = planned.data
+    run.step('step_tunnel_status')
+    after = _tunnelapply.wait_states(run.client, data['containers'], data['plans'], data['observed'],
+                                     run.params['wait'])
+    warnings = report(run, planned, after, waited=True)
+    if data['errors']:
+        raise Refused(data['errors'], clients=planned.result['clients'])
     for warning in warnings:
-        module.warn(warning)
-    result = dict(changed=changed, clients=result_clients)
-    if module._diff:
-        result['diff'] = _tunnelplan.diff(diff_before, diff_after)
-    module.exit_json(**result)
+        run.warn(warning)
+
+
+def main():
+    Runner(SPEC, plan, apply, read_back, read_back_unchanged=True).main()
 
 
 if __name__ == '__main__':

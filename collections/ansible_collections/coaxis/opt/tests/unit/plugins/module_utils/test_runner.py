@@ -60,6 +60,19 @@ def test_check_mode_stops_after_the_plan(capsys):
     assert code == 0 and calls.seen == ['plan'] and out['changed'] is True and 'diff' not in out
 
 
+def test_read_back_unchanged_reads_back_outside_check_mode_only(capsys):
+    def runner(**extra):
+        return Runner(SPEC, lambda run: Plan(), lambda run, planned: seen.append('apply'),
+                      lambda run, planned: seen.append('read'), docker=False, **extra)
+    seen = []
+    run_module(capsys, runner())
+    assert seen == []
+    run_module(capsys, runner(read_back_unchanged=True), check_mode=True)
+    assert seen == []
+    code, out = run_module(capsys, runner(read_back_unchanged=True))
+    assert (code, out['changed'], seen) == (0, False, ['read'])
+
+
 def test_nothing_to_do_applies_nothing(capsys):
     seen = []
     code, out = run_module(capsys, Runner(SPEC, lambda run: Plan(), lambda run, planned: seen.append('apply'), docker=False))
