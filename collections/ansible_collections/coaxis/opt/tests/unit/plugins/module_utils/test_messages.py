@@ -62,6 +62,45 @@ def test_the_completeness_check_bites(monkeypatch, breakage, expected):
     assert expected in str(failure.value)
 
 
+def section_problems(sections, messages, langs):
+    """Every way the sections fall short of grouping ``messages``: a key in no section or in two, a
+    section key that is no message, a section without its title in every language."""
+    problems = []
+    placed = {}
+    for section, entry in sections.items():
+        if sorted(entry) != ['keys', 'title']:
+            problems.append('%s: fields %s, expected keys and title' % (section, sorted(entry)))
+        titles = entry.get('title') or {}
+        if sorted(titles) != sorted(langs) or not all(str(title).strip() for title in titles.values()):
+            problems.append('%s: titles %s, expected one in each of %s' % (section, titles, sorted(langs)))
+        if not isinstance(entry.get('keys'), tuple) or not entry['keys']:
+            problems.append('%s: keys must be a non-empty tuple' % section)
+        for key in entry.get('keys') or ():
+            placed.setdefault(key, []).append(section)
+    problems += ['%s: in no section' % key for key in messages if key not in placed]
+    problems += ['%s: in sections %s' % (key, ', '.join(where)) for key, where in placed.items() if len(where) > 1]
+    problems += ['%s (section %s): not a message' % (key, where[0]) for key, where in placed.items()
+                 if key not in messages]
+    return problems
+
+
+def test_every_key_is_in_exactly_one_section():
+    assert section_problems(_messages.SECTIONS, MESSAGES, LANGS) == []
+
+
+@pytest.mark.parametrize('breakage, expected', [
+    (lambda s: s['network'].update(keys=s['network']['keys'][1:]), 'net_subnet_invalid: in no section'),
+    (lambda s: s['lock'].update(keys=s['lock']['keys'] + ('ip_invalid',)), 'ip_invalid: in sections ipplan, lock'),
+    (lambda s: s['lock'].update(keys=s['lock']['keys'] + ('lock_gone',)), 'lock_gone (section lock): not a message'),
+    (lambda s: s['lock']['title'].pop('fr'), 'lock: titles'),
+    (lambda s: s['lock'].update(keys=['lock_busy']), 'lock: keys must be a non-empty tuple'),
+])
+def test_the_section_check_bites(breakage, expected):
+    broken = copy.deepcopy(_messages.SECTIONS)
+    breakage(broken)
+    assert expected in '\n'.join(section_problems(broken, MESSAGES, LANGS))
+
+
 @pytest.mark.parametrize('key', sorted(MESSAGES))
 def test_every_message_renders(key):
     values = dict((name, '<%s>' % name) for name in placeholders(MESSAGES[key]['en']))
