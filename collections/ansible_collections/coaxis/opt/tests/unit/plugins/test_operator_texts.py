@@ -438,15 +438,146 @@ def test_the_language_reaches_every_renderer(path):
         arguments = call_arguments(text, match.end() - 1) if match.group(2) else ''
         if lang not in arguments:
             problems.append('%s without %s' % (match.group(0), lang))
+    in_playbooks = path.relative_to(PROJECT).parts[0] == 'playbooks'
     for task in tasks(yaml.safe_load(text)):
         for key, args in task.items():
-            if key.startswith('coaxis.opt.') and isinstance(args, dict) and args.get('lang') != '{{ %s }}' % lang:
+            if not (key.startswith('coaxis.opt.') and isinstance(args, dict)):
+                continue
+            if in_playbooks:
+                # The play gives every module its language (module_defaults, checked below).
+                for option in PLAY_OPTIONS:
+                    if option in args:
+                        problems.append('%s (%s): %s set on the task; the play sets it once (module_defaults)'
+                                        % (task.get('name'), key, option))
+            elif args.get('lang') != '{{ %s }}' % lang:
                 problems.append('%s (%s): lang is %r, not "{{ %s }}"' % (task.get('name'), key, args.get('lang'), lang))
             if key.endswith(('import_role', 'include_role')) and isinstance(args, dict):
                 role = args['name']
                 if has_lang(role) and task.get('vars', {}).get('%s_lang' % role) != '{{ %s }}' % lang:
                     problems.append('%s: role %s without %s_lang: "{{ %s }}"' % (task.get('name'), role, role, lang))
     assert problems == []
+
+
+# What a playbook sets once per play, with module_defaults, for the collection's modules its tasks
+# (and the task files of playbooks/tasks/ they include) call: the action group that carries it and
+# the value (None: any value naming the engine's URL, opt_docker_url of the Docker host).
+PLAY_OPTIONS = {
+    'lang': ('group/coaxis.opt.opt', '{{ %s }}' % PLAYBOOK_LANG),
+    'docker_host': ('group/coaxis.opt.docker', None),
+    'docker_tls': ('group/coaxis.opt.docker', None),
+    'docker_insecure': ('group/coaxis.opt.docker', None),
+}
+RUNTIME = COLLECTION / 'meta' / 'runtime.yml'
+
+
+def action_groups():
+    return yaml.safe_load(RUNTIME.read_text(encoding='utf-8'))['action_groups']
+
+
+def play_modules(items, base, seen=()):
+    """(task name, module) of every collection module the tasks ``items`` call, following the task
+    files they import or include (relative to ``base``, the playbook's folder); roles set their own."""
+    found = []
+    for task in tasks(items):
+        for key, args in task.items():
+            if key.startswith('coaxis.opt.') and isinstance(args, dict):
+                found.append((task.get('name'), key.split('.')[-1]))
+            elif key.rsplit('.', 1)[-1] in ('import_tasks', 'include_tasks'):
+                name = args.get('file') if isinstance(args, dict) else args
+                path = (base / name).resolve()
+                if path not in seen:
+                    found += play_modules(yaml.safe_load(path.read_text(encoding='utf-8')), base, seen + (path,))
+    return found
+
+
+def play_defaults_problems(path):
+    """What the plays of playbook ``path`` lack: each play that calls a collection module sets, in its
+    module_defaults, the language for every module and the engine for the Docker ones."""
+    groups = action_groups()
+    problems = []
+    for play in yaml.safe_load(path.read_text(encoding='utf-8')):
+        modules = play_modules(play.get('tasks', []) + play.get('pre_tasks', []) + play.get('post_tasks', [])
+                               + play.get('handlers', []), path.parent)
+        defaults = play.get('module_defaults') or {}
+        for option, (group, value) in PLAY_OPTIONS.items():
+            members = groups[group.rsplit('.', 1)[-1]]
+            users = sorted(set(name for _task, name in modules if name in members))
+            if not users:
+                continue
+            given = (defaults.get(group) or {}).get(option)
+            if given is None:
+                problems.append('%s: play "%s" calls %s without %s in module_defaults %s'
+                                % (path.name, play.get('name'), ', '.join(users), option, group))
+            elif value is not None and given != value:
+                problems.append('%s: play "%s" sets %s to %r, not %r' % (path.name, play.get('name'), option, given, value))
+            elif option == 'docker_host' and 'opt_docker_url' not in given:
+                problems.append('%s: play "%s" sets docker_host to %r, not the engine opt_docker_url names'
+                                % (path.name, play.get('name'), given))
+    return problems
+
+
+PLAYBOOKS = sorted((PROJECT / 'playbooks').glob('*.yml')) if PROJECT else []
+
+
+@needs_project
+@pytest.mark.parametrize('path', PLAYBOOKS, ids=lambda path: path.name)
+def test_every_play_sets_the_language_and_the_engine_once(path):
+    assert play_defaults_problems(path) == []
+
+
+@needs_project
+def test_the_play_check_bites(tmp_path):
+    (tmp_path / 'tasks').mkdir()
+    (tmp_path / 'tasks' / 'lock.yml').write_text('- name: Lock\n  coaxis.opt.opt_lock: {name: x}\n')
+    playbook = tmp_path / 'play.yml'
+    playbook.write_text('''
+- name: Old shape
+  hosts: docker_hosts
+  module_defaults:
+    group/coaxis.opt.docker:
+      docker_tls: "{{ opt_docker_tls | default({}) }}"
+      docker_insecure: "{{ opt_docker_insecure | default(false) }}"
+  tasks:
+    - name: Lock
+      ansible.builtin.import_tasks: tasks/lock.yml
+    - name: Plan
+      coaxis.opt.opt_ipplan:
+        docker_host: "{{ opt_docker_url }}"
+        lang: "{{ opt_lang | default('en') }}"
+- name: English only
+  hosts: coaxis_hosts
+  module_defaults:
+    group/coaxis.opt.opt:
+      lang: en
+  tasks:
+    - name: Routes
+      coaxis.opt.opt_route: {routes: []}
+''')
+    assert play_defaults_problems(playbook) == [
+        'play.yml: play "Old shape" calls opt_ipplan, opt_lock without lang in module_defaults group/coaxis.opt.opt',
+        'play.yml: play "Old shape" calls opt_ipplan without docker_host in module_defaults group/coaxis.opt.docker',
+        'play.yml: play "English only" sets lang to \'en\', not "{{ opt_lang | default(\'en\') }}"',
+    ]
+
+
+def doc_options(path):
+    """The options of a module as its documentation (and the doc fragments it extends) says."""
+    tree = ast.parse(path.read_text(encoding='utf-8'))
+    doc = yaml.safe_load(next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                              and getattr(node.targets[0], 'id', None) == 'DOCUMENTATION'))
+    return set(doc.get('options') or {}), doc.get('extends_documentation_fragment') or []
+
+
+def test_the_action_groups_hold_the_modules_that_take_their_options():
+    """group opt: every module (each takes lang); group docker: every module that takes docker_host
+    (the coaxis.opt.docker fragment), so module_defaults on them reach every module they must."""
+    modules = sorted(path.stem for path in (PLUGINS / 'modules').glob('*.py'))
+    docker = sorted(path.stem for path in (PLUGINS / 'modules').glob('*.py')
+                    if 'coaxis.opt.docker' in doc_options(path)[1] or 'docker_host' in doc_options(path)[0])
+    groups = action_groups()
+    assert sorted(groups) == ['docker', 'opt']
+    assert sorted(groups['opt']) == modules
+    assert sorted(groups['docker']) == docker
 
 
 def has_lang(role):
