@@ -5,7 +5,10 @@
 """Operator-facing messages of coaxis.opt, in English and French.
 
 Every text a module, filter, playbook or the status report shows to an operator is a key of
-MESSAGES: errors, warnings, summaries, the names of the steps that failed, report labels.
+MESSAGES: errors, warnings, summaries, the names of the steps that failed, report labels, the
+labels of the survey choices the playbooks read back. The texts only the AWX configuration uses
+(the surveys' names and questions, awx/configure.yml's messages) are no part of the collection:
+they are in the project's awx/vars/messages.yml, in the same shape.
 ``msg()`` renders it in the operator's language (``opt_lang`` in the inventory, ``lang`` of a
 module), one of LANGS; another language is an error, never a silent fallback. Both languages of
 one key use the same placeholders. The values put into a message (names, addresses, states and
@@ -32,157 +35,6 @@ CHOICES = {
 }
 
 MESSAGES = {
-    'survey_add_client': {
-        'en': 'Add or update a client',
-        'fr': 'Ajouter ou mettre à jour un client',
-    },
-    'survey_add_client_help': {
-        'en': 'Converges the client the inventory describes: address, volumes, configs, container, firewall and '
-              'subdomain (playbooks/add_client.yml).',
-        'fr': "Met en place le client que décrit l'inventaire : adresse, volumes, configurations, conteneur, "
-              "pare-feu et sous-domaine (playbooks/add_client.yml).",
-    },
-    'survey_remove_client': {
-        'en': 'Remove a client',
-        'fr': 'Supprimer un client',
-    },
-    'survey_remove_client_help': {
-        'en': "Removes the client's container, firewall rules and subdomain; its data volumes stay unless purged "
-              '(playbooks/remove_client.yml).',
-        'fr': "Supprime le conteneur, les règles de pare-feu et le sous-domaine du client ; ses volumes de données "
-              "restent, sauf purge (playbooks/remove_client.yml).",
-    },
-    'survey_tunnel': {
-        'en': "Act on a client's tunnels",
-        'fr': "Agir sur les tunnels d'un client",
-    },
-    'survey_tunnel_help': {
-        'en': "Status, start, stop or restart the tunnels of one client, one site or all (playbooks/tunnel.yml).",
-        'fr': "État, démarrage, arrêt ou redémarrage des tunnels d'un client, d'un site ou de tous "
-              "(playbooks/tunnel.yml).",
-    },
-    'survey_status': {
-        'en': 'Status report',
-        'fr': "Rapport d'état",
-    },
-    'survey_status_help': {
-        'en': 'Probes the service, the tunnels, the sites and the printers of every client, or one, and writes '
-              'the report (playbooks/status.yml).',
-        'fr': "Vérifie le service, les tunnels, les sites et les imprimantes de chaque client, ou d'un seul, et "
-              "écrit le rapport (playbooks/status.yml).",
-    },
-    'survey_site': {
-        'en': 'Converge everything',
-        'fr': 'Tout mettre en place',
-    },
-    'survey_site_help': {
-        'en': 'Converges every Docker host, all the clients, the firewalls, the edge proxies and the routes the '
-              'inventory declares; removes nothing (playbooks/site.yml).',
-        'fr': "Met en place chaque hôte Docker, tous les clients, les pare-feu, les proxys et les routes que "
-              "déclare l'inventaire ; ne supprime rien (playbooks/site.yml).",
-    },
-    'survey_routes': {
-        'en': 'Routes to the client networks',
-        'fr': 'Routes vers les réseaux clients',
-    },
-    'survey_routes_help': {
-        'en': "Adds or removes, on every Coaxis host, the route to each Docker host's client subnet "
-              '(playbooks/routes.yml).',
-        'fr': "Ajoute ou retire, sur chaque hôte Coaxis, la route vers le sous-réseau client de chaque hôte "
-              "Docker (playbooks/routes.yml).",
-    },
-    'survey_upgrade': {
-        'en': 'Upgrade the docker-opt image',
-        'fr': "Mettre à jour l'image docker-opt",
-    },
-    'survey_upgrade_help': {
-        'en': "Rolls the inventory's docker-opt image out one client at a time, each one's sites up before the "
-              'next (playbooks/upgrade.yml).',
-        'fr': "Déploie l'image docker-opt de l'inventaire un client à la fois, les sites de chacun up avant le "
-              "suivant (playbooks/upgrade.yml).",
-    },
-    'survey_client_tunnel': {
-        'en': 'Act on your tunnels',
-        'fr': 'Agir sur vos tunnels',
-    },
-    'survey_client_tunnel_help': {
-        'en': 'Status, start, stop or restart your tunnels, one site or all.',
-        'fr': 'État, démarrage, arrêt ou redémarrage de vos tunnels, un site ou tous.',
-    },
-    'survey_client_status': {
-        'en': 'Your status report',
-        'fr': "Votre rapport d'état",
-    },
-    'survey_client_status_help': {
-        'en': 'Probes your service, tunnels, sites and printers.',
-        'fr': 'Vérifie votre service, vos tunnels, vos sites et vos imprimantes.',
-    },
-    'survey_q_client': {
-        'en': 'Client',
-        'fr': 'Client',
-    },
-    'survey_q_client_help': {
-        'en': 'The client\'s name in the inventory (group opt_clients): 2 to 32 lowercase letters, digits and dashes.',
-        'fr': "Le nom du client dans l'inventaire (groupe opt_clients) : 2 à 32 minuscules, chiffres et tirets.",
-    },
-    'survey_q_client_optional': {
-        'en': 'Client (empty: every client)',
-        'fr': 'Client (vide : tous les clients)',
-    },
-    'survey_q_client_optional_help': {
-        'en': 'One client of the inventory (group opt_clients), or empty for all of them.',
-        'fr': "Un client de l'inventaire (groupe opt_clients), ou vide pour tous.",
-    },
-    'survey_q_purge': {
-        'en': 'Delete its data volumes too',
-        'fr': 'Supprimer aussi ses volumes de données',
-    },
-    'survey_q_purge_help': {
-        'en': 'no: the config and logs volumes stay, Add client brings the client back with its data; '
-              'yes: they are deleted for good.',
-        'fr': 'non : les volumes de configuration et de journaux restent, Ajouter un client le rétablit avec '
-              'ses données ; oui : ils sont supprimés définitivement.',
-    },
-    'survey_q_tunnel_action': {
-        'en': 'Action',
-        'fr': 'Action',
-    },
-    'survey_q_tunnel_action_help': {
-        'en': 'status shows each site; start, stop and restart act on the tunnels.',
-        'fr': "état affiche chaque site ; démarrer, arrêter et redémarrer agissent sur les tunnels.",
-    },
-    'survey_q_site': {
-        'en': 'Site (empty: every site)',
-        'fr': 'Site (vide : tous les sites)',
-    },
-    'survey_q_site_help': {
-        'en': "One of the client's sites, as the inventory names it (opt_sites), or empty for all of them.",
-        'fr': "Un des sites du client, tel que le nomme l'inventaire (opt_sites), ou vide pour tous.",
-    },
-    'survey_q_state': {
-        'en': 'Routes',
-        'fr': 'Routes',
-    },
-    'survey_q_state_help': {
-        'en': 'present adds the routes (and their systemd unit); absent removes them.',
-        'fr': 'présent ajoute les routes (et leur unité systemd) ; absent les retire.',
-    },
-    'survey_q_clients': {
-        'en': 'Clients (empty: every client)',
-        'fr': 'Clients (vide : tous les clients)',
-    },
-    'survey_q_clients_help': {
-        'en': 'Client names separated by commas (acme,globex), upgraded in that order, or empty for all of them.',
-        'fr': 'Noms de clients séparés par des virgules (acme,globex), mis à jour dans cet ordre, ou vide pour tous.',
-    },
-    'survey_q_opt_lang': {
-        'en': 'Language of the messages',
-        'fr': 'Langue des messages',
-    },
-    'survey_q_opt_lang_help': {
-        'en': 'en: English, fr: French (the job output and the report).',
-        'fr': 'en : anglais, fr : français (la sortie du job et le rapport).',
-    },
     'choice_tunnel_action_status': {
         'en': 'status',
         'fr': 'état',
@@ -226,12 +78,6 @@ MESSAGES = {
     'choice_unknown': {
         'en': '{value}: not a valid value of {variable}; use one of: {known}',
         'fr': '{value} : valeur de {variable} invalide ; utilisez : {known}',
-    },
-    'awx_secrets_missing': {
-        'en': 'the credentials need the vaulted variable(s) {missing}: pass them from a file encrypted with '
-              'ansible-vault (-e @awx/secrets.yml --ask-vault-pass)',
-        'fr': "les identifiants ont besoin de la ou des variables chiffrées {missing} : passez-les par un fichier "
-              "chiffré avec ansible-vault (-e @awx/secrets.yml --ask-vault-pass)",
     },
     'docker_unreachable': {
         'en': 'cannot reach the Docker engine at {url}: {error}',
@@ -1350,41 +1196,12 @@ MESSAGES = {
 # its keys, in the order the page lists them. Every key of MESSAGES is in exactly one section (a
 # unit test holds them equal): a new key joins the section of its area.
 SECTIONS = {
-    'awx_surveys': {
-        'title': {
-            'en': 'AWX surveys: names and descriptions',
-            'fr': 'Questionnaires AWX : noms et descriptions',
-        },
-        'keys': (
-            'survey_add_client', 'survey_add_client_help', 'survey_remove_client', 'survey_remove_client_help',
-            'survey_tunnel', 'survey_tunnel_help', 'survey_status', 'survey_status_help', 'survey_site',
-            'survey_site_help', 'survey_routes', 'survey_routes_help', 'survey_upgrade', 'survey_upgrade_help',
-            'survey_client_tunnel', 'survey_client_tunnel_help', 'survey_client_status',
-            'survey_client_status_help',
-        ),
-    },
-    'awx_questions': {
-        'title': {'en': 'AWX survey questions', 'fr': 'Questions des questionnaires AWX'},
-        'keys': (
-            'survey_q_client', 'survey_q_client_help', 'survey_q_client_optional',
-            'survey_q_client_optional_help', 'survey_q_purge', 'survey_q_purge_help', 'survey_q_tunnel_action',
-            'survey_q_tunnel_action_help', 'survey_q_site', 'survey_q_site_help', 'survey_q_state',
-            'survey_q_state_help', 'survey_q_clients', 'survey_q_clients_help', 'survey_q_opt_lang',
-            'survey_q_opt_lang_help',
-        ),
-    },
     'choices': {
         'title': {'en': 'AWX survey choices', 'fr': 'Choix des questionnaires AWX'},
         'keys': (
             'choice_tunnel_action_status', 'choice_tunnel_action_start', 'choice_tunnel_action_stop',
             'choice_tunnel_action_restart', 'choice_purge_false', 'choice_purge_true', 'choice_prune_false',
             'choice_prune_true', 'choice_state_present', 'choice_state_absent', 'choice_unknown',
-        ),
-    },
-    'awx_configure': {
-        'title': {'en': 'AWX configuration', 'fr': "Configuration d'AWX"},
-        'keys': (
-            'awx_secrets_missing',
         ),
     },
     'engine': {

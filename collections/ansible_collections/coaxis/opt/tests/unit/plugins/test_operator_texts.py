@@ -280,8 +280,11 @@ def yaml_files():
 OPT_MSG_KEY = re.compile(r"""['"]([a-z0-9_]+)['"]\s*\|\s*coaxis\.opt\.opt_msg\b""")
 
 
-def used_keys():
-    """Every catalog key the code and the playbooks use: (keys rendered, prefixes, every string constant)."""
+def used_keys(with_awx=True):
+    """Every catalog key the code and the playbooks use: (keys rendered, prefixes, every string constant).
+
+    with_awx=False: without what awx/ uses (a key of the collection's catalog serves the hosts: its
+    modules, filters, roles or playbooks; the texts only awx/ uses are in awx/vars/messages.yml)."""
     keys, prefixes, constants = set(), set(), set()
     trees = [ast.parse(path.read_text(encoding='utf-8')) for path in PYTHON_FILES] + [catalog_code()]
     for tree in trees:
@@ -290,12 +293,9 @@ def used_keys():
         prefixes |= starts
         constants |= set(node.value for node in ast.walk(tree)
                          if isinstance(node, ast.Constant) and isinstance(node.value, str))
-        # A key built from a pattern ('survey_q_%s' % variable) and rendered later through a name.
-        prefixes |= set(node.left.value.split('%')[0] for node in ast.walk(tree)
-                        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
-                        and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
-                        and re.match(r'^[a-z0-9]+_[a-z0-9_]*%s', node.left.value))
     for path in yaml_files():
+        if not with_awx and path.relative_to(PROJECT).parts[0] == 'awx':
+            continue
         text = path.read_text(encoding='utf-8')
         keys |= set(OPT_MSG_KEY.findall(text))
         constants |= set(re.findall(r"""['"]([a-z0-9_]+)['"]""", text))
@@ -308,11 +308,75 @@ def test_every_key_the_code_renders_is_in_the_catalog():
     assert sorted(p for p in prefixes if not any(key.startswith(p) for key in MESSAGES)) == []
 
 
-def test_every_catalog_key_is_used():
-    keys, prefixes, constants = used_keys()
-    dead = [key for key in MESSAGES
+def unused_keys(messages, with_awx=False):
+    keys, prefixes, constants = used_keys(with_awx)
+    return [key for key in messages
             if key not in keys and key not in constants and not any(key.startswith(p) for p in prefixes)]
-    assert dead == []
+
+
+def test_every_catalog_key_is_used_by_what_runs_on_the_hosts():
+    """Used by the modules, filters, roles or playbooks: a key only awx/ uses belongs to awx/vars/messages.yml."""
+    assert unused_keys(MESSAGES) == []
+
+
+@needs_project
+def test_the_use_check_bites_on_a_key_only_awx_uses():
+    assert unused_keys(dict(MESSAGES, awx_secrets_missing={'en': 'x', 'fr': 'x'})) == ['awx_secrets_missing']
+    assert unused_keys(dict(MESSAGES, survey_q_client={'en': 'x', 'fr': 'x'})) == ['survey_q_client']
+
+
+# --- the AWX texts (awx/vars/messages.yml) -------------------------------------------------------
+
+AWX_TEXTS = PROJECT / 'awx' / 'vars' / 'messages.yml' if PROJECT else None
+AWX_READ = re.compile(r"""awx_messages\[['"]([a-z0-9_]+)['"]\]""")
+
+
+def awx_texts():
+    return yaml.safe_load(AWX_TEXTS.read_text(encoding='utf-8'))
+
+
+def awx_used_texts(surveys, configure_text):
+    """The keys of the AWX texts that awx/ reads: each survey's name and description, each question's
+    label and help (the rule of module_utils/_survey.py), and what configure.yml reads by name."""
+    def resolve(value):  # a question given as "{{ awx_q_client }}", a variable of surveys.yml
+        match = re.fullmatch(r'\{\{\s*(\w+)\s*\}\}', value) if isinstance(value, str) else None
+        return surveys[match.group(1)] if match else value
+
+    keys = set()
+    for survey, questions in surveys['awx_surveys'].items():
+        keys |= {'survey_%s' % survey, 'survey_%s_help' % survey}
+        for question in map(resolve, questions):
+            label = question.get('label') or 'survey_q_%s' % question['variable']
+            keys |= {label, question.get('help') or '%s_help' % label}
+    return keys | set(AWX_READ.findall(configure_text))
+
+
+def awx_problems(texts, surveys, configure_text):
+    used = awx_used_texts(surveys, configure_text)
+    return (['%s: not used by awx/' % key for key in sorted(set(texts) - used)]
+            + ['%s: read by awx/, not in awx/vars/messages.yml' % key for key in sorted(used - set(texts))]
+            + ['%s: in both catalogs' % key for key in sorted(set(texts) & set(MESSAGES))])
+
+
+@needs_project
+def test_every_awx_text_is_used_by_awx_and_only_there():
+    surveys = yaml.safe_load((PROJECT / 'awx' / 'vars' / 'surveys.yml').read_text(encoding='utf-8'))
+    configure = (PROJECT / 'awx' / 'configure.yml').read_text(encoding='utf-8')
+    assert awx_problems(awx_texts()['awx_messages'], surveys, configure) == []
+
+
+def test_the_awx_check_bites():
+    surveys = {'awx_q_client': {'variable': 'client'},
+               'awx_surveys': {'tunnel': ['{{ awx_q_client }}', {'variable': 'site', 'label': 'survey_q_where'}]}}
+    configure = "msg: \"{{ awx_messages['awx_gone'][awx_lang] }}\""
+    texts = dict((key, {'en': 'x', 'fr': 'x'}) for key in (
+        'survey_tunnel', 'survey_tunnel_help', 'survey_q_client', 'survey_q_client_help', 'survey_q_where',
+        'survey_q_site', 'ip_invalid'))
+    assert awx_problems(texts, surveys, configure) == [
+        'ip_invalid: not used by awx/', 'survey_q_site: not used by awx/',
+        'awx_gone: read by awx/, not in awx/vars/messages.yml',
+        'survey_q_where_help: read by awx/, not in awx/vars/messages.yml',
+        'ip_invalid: in both catalogs']
 
 
 # --- playbooks and roles --------------------------------------------------------------------------

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import string
+from pathlib import Path
 
 import pytest
+import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.coaxis.opt.plugins.filter.inventory import opt_msg
@@ -73,8 +75,8 @@ def section_problems(sections, messages, langs):
         titles = entry.get('title') or {}
         if sorted(titles) != sorted(langs) or not all(str(title).strip() for title in titles.values()):
             problems.append('%s: titles %s, expected one in each of %s' % (section, titles, sorted(langs)))
-        if not isinstance(entry.get('keys'), tuple) or not entry['keys']:
-            problems.append('%s: keys must be a non-empty tuple' % section)
+        if not isinstance(entry.get('keys'), (tuple, list)) or not entry['keys']:
+            problems.append('%s: keys must be a non-empty list' % section)
         for key in entry.get('keys') or ():
             placed.setdefault(key, []).append(section)
     problems += ['%s: in no section' % key for key in messages if key not in placed]
@@ -93,12 +95,37 @@ def test_every_key_is_in_exactly_one_section():
     (lambda s: s['lock'].update(keys=s['lock']['keys'] + ('ip_invalid',)), 'ip_invalid: in sections ipplan, lock'),
     (lambda s: s['lock'].update(keys=s['lock']['keys'] + ('lock_gone',)), 'lock_gone (section lock): not a message'),
     (lambda s: s['lock']['title'].pop('fr'), 'lock: titles'),
-    (lambda s: s['lock'].update(keys=['lock_busy']), 'lock: keys must be a non-empty tuple'),
+    (lambda s: s['lock'].update(keys=()), 'lock: keys must be a non-empty list'),
 ])
 def test_the_section_check_bites(breakage, expected):
     broken = copy.deepcopy(_messages.SECTIONS)
     breakage(broken)
     assert expected in '\n'.join(section_problems(broken, MESSAGES, LANGS))
+
+
+# The AWX side's texts (survey names and questions, awx/configure.yml's messages): a catalog of
+# their own in the project, outside the collection, under the same rules.
+AWX_TEXTS = Path(__file__).resolve().parents[8] / 'awx' / 'vars' / 'messages.yml'
+needs_awx = pytest.mark.skipif(not AWX_TEXTS.is_file(), reason='the collection alone, without its project')
+
+
+def awx_catalog():
+    return yaml.safe_load(AWX_TEXTS.read_text(encoding='utf-8'))
+
+
+@needs_awx
+def test_the_awx_catalog_is_complete():
+    catalog = awx_catalog()
+    assert sorted(catalog) == ['awx_messages', 'awx_sections']
+    assert catalog_problems(catalog['awx_messages'], LANGS) == []
+    assert section_problems(catalog['awx_sections'], catalog['awx_messages'], LANGS) == []
+
+
+@needs_awx
+def test_no_key_or_section_in_both_catalogs():
+    catalog = awx_catalog()
+    assert sorted(set(catalog['awx_messages']) & set(MESSAGES)) == []
+    assert sorted(set(catalog['awx_sections']) & set(_messages.SECTIONS)) == []
 
 
 @pytest.mark.parametrize('key', sorted(MESSAGES))
