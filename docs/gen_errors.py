@@ -1,46 +1,43 @@
 #!/usr/bin/env python3
 """Write the error reference of the operator guide from the message catalog.
 
-    python3 docs/gen_errors.py           write docs/en/errors.md and docs/fr/erreurs.md
-    python3 docs/gen_errors.py --check   exit 1 when they are stale, or when a catalog section
+    python docs/gen_errors.py            write docs/en/errors.md and docs/fr/erreurs.md
+    python docs/gen_errors.py --check    exit 1 when they are stale, or when a catalog section
                                          has no explanation in docs/errors_help.toml
 
-Every key of MESSAGES (collections/ansible_collections/coaxis/opt/plugins/module_utils/_messages.py)
-is listed with its text and placeholders, grouped by the catalog's sections: the
-``# --- <title> ---`` comments inside MESSAGES (``# --- end of … ---`` closes one). Keys outside
-any section are grouped under the section ``other``. Each section is introduced by the
-paragraph docs/errors_help.toml gives for its title, in English and in French.
+Every key of both catalogs is listed with its text and placeholders: the AWX side's texts
+(awx/vars/messages.yml: awx_sections, awx_messages), then the collection's catalog
+(collections/ansible_collections/coaxis/opt/plugins/module_utils/_messages.py: SECTIONS, MESSAGES),
+grouped by their sections (each section's id, its title in English and in French, its keys in
+order). Each section is introduced by the paragraph docs/errors_help.toml gives for its id, in
+English and in French.
 
-Standard library only, plus the catalog module itself.
+The standard library, PyYAML (the venv's python) and the catalog module itself.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import difflib
-import io
 import re
 import string
 import sys
-import tokenize
 import tomllib
+import types
 from pathlib import Path
+
+import yaml
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 COLLECTIONS = ROOT / 'collections'
 CATALOG = COLLECTIONS / 'ansible_collections' / 'coaxis' / 'opt' / 'plugins' / 'module_utils' / '_messages.py'
+AWX_TEXTS = ROOT / 'awx' / 'vars' / 'messages.yml'
 HELP = DOCS / 'errors_help.toml'
 PAGES = {'en': DOCS / 'en' / 'errors.md', 'fr': DOCS / 'fr' / 'erreurs.md'}
 OTHER_LANG = {'en': 'fr', 'fr': 'en'}
 # French puts a space before a colon, as the catalog does.
 COLON = {'en': ': ', 'fr': ' : '}
-# The section of keys written outside any "# --- … ---" block of MESSAGES.
-OTHER = 'other'
-
-SECTION_RE = re.compile(r'^#\s*-{3,}\s*(?P<title>.*?)\s*-*\s*$')
-END_RE = re.compile(r'^end\b', re.IGNORECASE)
 
 
 def load_catalog():
@@ -55,50 +52,15 @@ def load_catalog():
     return _messages
 
 
-def sections_of(source, keys):
-    """[(title, [key, ...]), ...] in catalog order, from the comments inside MESSAGES.
+def load_awx_texts():
+    """The AWX side's texts (awx/vars/messages.yml) in the catalog module's shape."""
+    data = yaml.safe_load(AWX_TEXTS.read_text(encoding='utf-8'))
+    return types.SimpleNamespace(SECTIONS=data['awx_sections'], MESSAGES=data['awx_messages'])
 
-    source: the text of _messages.py; keys: the keys of MESSAGES. A key that is not a string literal
-    of the MESSAGES dict (added by a ** spread or by code) falls in the section "other".
-    """
-    tree = ast.parse(source)
-    node = next(n.value for n in ast.walk(tree)
-                if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Dict)
-                and any(isinstance(t, ast.Name) and t.id == 'MESSAGES'
-                        for t in (n.targets if isinstance(n, ast.Assign) else [n.target])))
-    events = []  # (line, kind, value)
-    for key in node.keys:
-        # A key written as a string literal; anything else (a ** spread, a computed key) is placed in
-        # the section "other" below, from the module's MESSAGES itself.
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value in keys:
-            events.append((key.lineno, 'key', key.value))
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.COMMENT and node.lineno <= tok.start[0] <= node.end_lineno:
-            match = SECTION_RE.match(tok.string)
-            if match and match.group('title'):
-                title = match.group('title')
-                events.append((tok.start[0], 'end' if END_RE.match(title) else 'section', title))
-    events.sort(key=lambda e: e[0])
-    order, grouped, current = [], {}, None
-    for _line, kind, value in events:
-        if kind == 'section':
-            current = value
-        elif kind == 'end':
-            current = None
-        else:
-            title = current or OTHER
-            if title not in grouped:
-                order.append(title)
-                grouped[title] = []
-            grouped[title].append(value)
-    found = set(k for title in order for k in grouped[title])
-    elsewhere = [k for k in keys if k not in found]
-    if elsewhere:
-        if OTHER not in grouped:
-            order.append(OTHER)
-            grouped[OTHER] = []
-        grouped[OTHER].extend(elsewhere)
-    return [(title, grouped[title]) for title in order]
+
+def sections_of(catalog):
+    """[(id, {'en': title, 'fr': title}, [key, ...]), ...] in catalog order, from its SECTIONS."""
+    return [(section, dict(entry['title']), list(entry['keys'])) for section, entry in catalog.SECTIONS.items()]
 
 
 def shown(template):
@@ -126,33 +88,44 @@ def slug(heading):
     return text.replace(' ', '-')
 
 
-def heading_text(title):
-    return title[:1].upper() + title[1:]
-
-
 def problems_of(sections, messages, help_data):
-    """What --check reports besides staleness: sections without explanation, keys without text."""
+    """What --check reports besides staleness: a key in no section or in two, a section without its
+    title or explanation, a key without text."""
     problems = []
     explained = help_data.get('sections', {})
-    for title, keys in sections:
-        entry = explained.get(title) or {}
-        missing = [field for field in ('title_fr', 'en', 'fr') if not str(entry.get(field) or '').strip()]
+    placed = {}
+    for section, titles, keys in sections:
+        for key in keys:
+            placed.setdefault(key, []).append(section)
+            if key not in messages:
+                problems.append('section %s of the message catalog lists %s, which MESSAGES does not have'
+                                % (section, key))
+        for lang in ('en', 'fr'):
+            if not str(titles.get(lang) or '').strip():
+                problems.append('section %s of the message catalog has no %s title (SECTIONS)' % (section, lang))
+        entry = explained.get(section) or {}
+        missing = [lang for lang in ('en', 'fr') if not str(entry.get(lang) or '').strip()]
         if missing:
-            what = ('keys written outside any "# --- <title> ---" block of MESSAGES, better put in one: %s; '
-                    % ', '.join(keys) if title == OTHER else '')
-            problems.append('section "%s" of the message catalog (%s%d key(s)) lacks %s in %s: add\n'
-                            '    [sections."%s"]\n    title_fr = "…"\n    en = \'\'\'…\'\'\'\n    fr = \'\'\'…\'\'\'\n'
+            problems.append('section %s of the message catalog (%d key(s)) lacks %s in %s: add\n'
+                            '    [sections.%s]\n    en = \'\'\'…\'\'\'\n    fr = \'\'\'…\'\'\'\n'
                             'saying what these errors mean and what to do'
-                            % (title, what, len(keys), ' and '.join(missing), HELP.relative_to(ROOT), title))
+                            % (section, len(keys), ' and '.join(missing), HELP.relative_to(ROOT), section))
         for key in keys:
             for lang in ('en', 'fr'):
-                if not str(messages[key].get(lang) or '').strip():
+                if key in messages and not str(messages[key].get(lang) or '').strip():
                     problems.append('message %s has no %s text in the catalog' % (key, lang))
-    titles = [title for title, _ in sections]
-    for title in explained:
-        if title not in titles:
-            problems.append('%s explains the section "%s", which the message catalog no longer has '
-                            '(renamed? move its text to the new title)' % (HELP.relative_to(ROOT), title))
+    for key in messages:
+        if key not in placed:
+            problems.append('message %s is in no section of the catalog: add it to the SECTIONS entry of its area'
+                            % key)
+    for key, where in placed.items():
+        if len(where) > 1:
+            problems.append('message %s is in several sections of the catalog: %s' % (key, ', '.join(where)))
+    ids = [section for section, _titles, _keys in sections]
+    for section in explained:
+        if section not in ids:
+            problems.append('%s explains the section %s, which the message catalog no longer has '
+                            '(renamed? move its text to the new id)' % (HELP.relative_to(ROOT), section))
     for lang in ('en', 'fr'):
         page = help_data.get('page', {}).get(lang, {})
         for field in ('language', 'title', 'intro', 'sections', 'back'):
@@ -166,8 +139,8 @@ def render(lang, sections, messages, help_data):
     other = OTHER_LANG[lang]
     explained = help_data.get('sections', {})
     lines = [
-        '<!-- Generated by docs/gen_errors.py from the message catalog (%s) and docs/errors_help.toml:'
-        % CATALOG.relative_to(ROOT),
+        '<!-- Generated by docs/gen_errors.py from the message catalogs (%s, %s) and docs/errors_help.toml:'
+        % (AWX_TEXTS.relative_to(ROOT), CATALOG.relative_to(ROOT)),
         '     edit those, then run `python3 docs/gen_errors.py`. -->',
         '[%s](../%s/%s) · [%s](index.md)' % (help_data['page'][other]['language'], other, PAGES[other].name,
                                              page['back']),
@@ -179,15 +152,11 @@ def render(lang, sections, messages, help_data):
         '## %s' % page['sections'],
         '',
     ]
-    titles = []
-    for title, _keys in sections:
-        entry = explained.get(title, {})
-        text = heading_text(entry.get('title_en') or title) if lang == 'en' else entry.get('title_fr') or title
-        titles.append(text)
-        lines.append('- [%s](#%s)' % (text, slug(text)))
-    for (title, keys), text in zip(sections, titles):
-        entry = explained.get(title, {})
-        lines += ['', '## %s' % text, '', (entry.get(lang) or '').strip(), '']
+    for _section, titles, _keys in sections:
+        lines.append('- [%s](#%s)' % (titles[lang], slug(titles[lang])))
+    for section, titles, keys in sections:
+        entry = explained.get(section, {})
+        lines += ['', '## %s' % titles[lang], '', (entry.get(lang) or '').strip(), '']
         for key in keys:
             template = messages[key].get(lang) or messages[key]['en']
             lines.append('- %s%s%s' % (code(key), COLON[lang], code(shown(template))))
@@ -200,11 +169,18 @@ def main(argv=None):
                         help='change nothing; exit 1 when the pages are stale or a section lacks its explanation')
     args = parser.parse_args(argv)
 
-    catalog = load_catalog()
-    sections = sections_of(CATALOG.read_text(encoding='utf-8'), list(catalog.MESSAGES))
+    catalogs = [load_awx_texts(), load_catalog()]
+    sections = [section for catalog in catalogs for section in sections_of(catalog)]
+    messages = {}
+    for catalog in catalogs:
+        twice = sorted(set(messages) & set(catalog.MESSAGES))
+        if twice:
+            print('gen_errors.py: key(s) in both catalogs: %s' % ', '.join(twice), file=sys.stderr)
+            return 1
+        messages.update(catalog.MESSAGES)
     with HELP.open('rb') as handle:
         help_data = tomllib.load(handle)
-    problems = problems_of(sections, catalog.MESSAGES, help_data)
+    problems = problems_of(sections, messages, help_data)
     if problems:
         for problem in problems:
             print('gen_errors.py: ' + problem, file=sys.stderr)
@@ -214,7 +190,7 @@ def main(argv=None):
 
     stale = []
     for lang, path in PAGES.items():
-        text = render(lang, sections, catalog.MESSAGES, help_data)
+        text = render(lang, sections, messages, help_data)
         current = path.read_text(encoding='utf-8') if path.exists() else ''
         if current == text:
             continue
@@ -234,7 +210,7 @@ def main(argv=None):
     if args.check:
         print('gen_errors.py: %s up to date (%d sections, %d messages)'
               % (' and '.join(str(p.relative_to(ROOT)) for p in PAGES.values()), len(sections),
-                 sum(len(k) for _, k in sections)))
+                 sum(len(k) for _s, _t, k in sections)))
     return 0
 
 

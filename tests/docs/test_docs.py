@@ -6,6 +6,7 @@ import re
 import shlex
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -109,52 +110,56 @@ def load_generator():
     return module
 
 
+def sample_catalog(sections, messages):
+    """A catalog module's shape: its SECTIONS and MESSAGES."""
+    return types.SimpleNamespace(SECTIONS=sections, MESSAGES=messages)
+
+
+HELP_PAGE = {lang: {"language": "x", "title": "x", "intro": "x", "sections": "x", "back": "x"} for lang in LANGS}
+
+
 def test_a_new_section_or_a_key_outside_sections_needs_an_explanation():
     gen = load_generator()
-    source = (
-        "MESSAGES = {\n"
-        "    # --- engine access -----------\n"
-        "    'a': {'en': 'a {x}', 'fr': 'a {x}'},\n"
-        "    # --- end of engine messages ---\n"
-        "    # --- survey (AWX) ------------\n"
-        "    'b': {'en': 'b', 'fr': 'b'},\n"
-        "    # --- end of survey messages ---\n"
-        "    'c': {'en': 'c', 'fr': 'c'},\n"
-        "}\n")
-    messages = {"a": {"en": "a {x}", "fr": "a {x}"}, "b": {"en": "b", "fr": "b"}, "c": {"en": "c", "fr": ""}}
-    sections = gen.sections_of(source, list(messages))
-    assert sections == [("engine access", ["a"]), ("survey (AWX)", ["b"]), ("other", ["c"])]
-    help_data = {"page": {lang: {"language": "x", "title": "x", "intro": "x", "sections": "x", "back": "x"}
-                          for lang in LANGS},
-                 "sections": {"engine access": {"title_fr": "x", "en": "x", "fr": "x"},
-                              "survey (AWX)": {"title_fr": "x", "en": "x"}}}
-    problems = "\n".join(gen.problems_of(sections, messages, help_data))
-    assert 'section "survey (AWX)"' in problems and "lacks fr" in problems
-    assert 'section "other"' in problems and "outside any" in problems and ": c;" in problems
+    messages = {"a": {"en": "a {x}", "fr": "a {x}"}, "b": {"en": "b", "fr": "b"}, "c": {"en": "c", "fr": ""},
+                "d": {"en": "d", "fr": "d"}}
+    catalog = sample_catalog({
+        "engine": {"title": {"en": "Engine access", "fr": "Accès au moteur"}, "keys": ("a", "d")},
+        "survey": {"title": {"en": "Surveys", "fr": ""}, "keys": ("b", "c", "d")},
+    }, messages)
+    sections = gen.sections_of(catalog)
+    assert sections == [("engine", {"en": "Engine access", "fr": "Accès au moteur"}, ["a", "d"]),
+                        ("survey", {"en": "Surveys", "fr": ""}, ["b", "c", "d"])]
+    help_data = {"page": HELP_PAGE,
+                 "sections": {"engine": {"en": "x", "fr": "x"}, "survey": {"en": "x"}, "gone": {"en": "x", "fr": "x"}}}
+    problems = "\n".join(gen.problems_of(sections, dict(messages, e={"en": "e", "fr": "e"}), help_data))
+    assert "section survey of the message catalog (3 key(s)) lacks fr" in problems
+    assert "section survey of the message catalog has no fr title" in problems
     assert "message c has no fr text" in problems
-    assert 'section "engine access"' not in problems
+    assert "message e is in no section" in problems
+    assert "message d is in several sections of the catalog: engine, survey" in problems
+    assert "explains the section gone, which the message catalog no longer has" in problems
+    assert "section engine " not in problems
 
 
-def test_sections_are_found_whatever_the_dashes_and_keys_added_by_code_go_to_other():
+def test_the_sections_come_from_the_catalog_s_data_in_its_order():
     gen = load_generator()
-    source = (
-        "EXTRA = {'z': {'en': 'z', 'fr': 'z'}}\n"
-        "MESSAGES = {\n"
-        "    # ---- survey ----\n"
-        "    'a': {'en': 'a', 'fr': 'a'},\n"
-        "    # --- routes\n"
-        "    'b': {'en': 'b', 'fr': 'b'},\n"
-        "    **EXTRA,\n"
-        "}\n")
-    assert gen.sections_of(source, ["a", "b", "z"]) == [("survey", ["a"]), ("routes", ["b"]), ("other", ["z"])]
+    catalog = sample_catalog({
+        "routes": {"title": {"en": "Routes", "fr": "Routes"}, "keys": ("b",)},
+        "survey": {"title": {"en": "Surveys", "fr": "Questionnaires"}, "keys": ("a",)},
+    }, {"a": {"en": "a", "fr": "a"}, "b": {"en": "b", "fr": "b"}})
+    sections = gen.sections_of(catalog)
+    assert [(section, keys) for section, _titles, keys in sections] == [("routes", ["b"]), ("survey", ["a"])]
+    help_data = {"page": HELP_PAGE, "sections": {"routes": {"en": "R.", "fr": "R."}, "survey": {"en": "S.", "fr": "S."}}}
+    page = gen.render("fr", sections, catalog.MESSAGES, help_data)
+    assert page.index("## Routes") < page.index("## Questionnaires") and "- [Questionnaires](#questionnaires)" in page
 
 
 def test_the_generated_pages_list_every_message_key():
     gen = load_generator()
-    catalog = gen.load_catalog()
+    keys = list(gen.load_catalog().MESSAGES) + list(gen.load_awx_texts().MESSAGES)
     for path in (DOCS / "en" / "errors.md", DOCS / "fr" / "erreurs.md"):
         text = path.read_text(encoding="utf-8")
-        missing = [key for key in catalog.MESSAGES if "- `%s`" % key not in text]
+        missing = [key for key in keys if "- `%s`" % key not in text]
         assert not missing, (path, missing)
 
 

@@ -119,6 +119,7 @@ def job_templates(lang, clients):
     """{name: JobTemplate} as awx/configure.yml makes them with awx_lang=lang for these clients."""
     templates = _render("templates.yml", groups={"opt_clients": list(clients)})
     questions = _render("surveys.yml", awx_lang=lang)
+    texts = _render("messages.yml")["awx_messages"]
     fixed = _job_template_task()
     # The launch above models job templates with their survey on.
     assert fixed["survey_enabled"] is True, fixed
@@ -126,7 +127,7 @@ def job_templates(lang, clients):
     made += [dict(t, name=t["name"].replace("<client>", client), extra_vars={"client": client})
              for client in templates["awx_clients"] for t in templates["awx_client_job_templates"]]
     return {t["name"]: JobTemplate(t["name"], t["playbook"], t["survey"],
-                                   survey_spec(t["survey"], questions["awx_surveys"][t["survey"]], lang),
+                                   survey_spec(t["survey"], questions["awx_surveys"][t["survey"]], lang, texts),
                                    t["extra_vars"], fixed["ask_variables_on_launch"])
             for t in made}
 

@@ -2,8 +2,8 @@
 # Copyright: Coaxis OPT contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""AWX surveys rendered from the message catalog (awx/configure.yml), and their answers normalised
-for the playbooks (a French label becomes the canonical value the playbook validates)."""
+"""AWX surveys rendered from their texts (awx/configure.yml, with awx/vars/messages.yml), and their
+answers normalised for the playbooks (a French label becomes the canonical value the playbook validates)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ def opt_choice(answer, variable):
     return answer if value is None else value
 
 
-def opt_survey(questions, survey, lang='en'):
-    """The AWX survey_spec of ``survey`` from its ``questions``, in ``lang``."""
+def opt_survey(questions, survey, lang='en', texts=None):
+    """The AWX survey_spec of ``survey`` from its ``questions`` and its ``texts``, in ``lang``."""
     try:
-        return survey_spec(survey, questions, lang)
+        return survey_spec(survey, questions, lang, texts)
     except SurveyError as exc:
         raise AnsibleFilterError('opt_survey: %s' % exc)
 

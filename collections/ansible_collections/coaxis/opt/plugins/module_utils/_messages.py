@@ -5,14 +5,19 @@
 """Operator-facing messages of coaxis.opt, in English and French.
 
 Every text a module, filter, playbook or the status report shows to an operator is a key of
-MESSAGES: errors, warnings, summaries, the names of the steps that failed, report labels.
+MESSAGES: errors, warnings, summaries, the names of the steps that failed, report labels, the
+labels of the survey choices the playbooks read back. The texts only the AWX configuration uses
+(the surveys' names and questions, awx/configure.yml's messages) are no part of the collection:
+they are in the project's awx/vars/messages.yml, in the same shape.
 ``msg()`` renders it in the operator's language (``opt_lang`` in the inventory, ``lang`` of a
 module), one of LANGS; another language is an error, never a silent fallback. Both languages of
 one key use the same placeholders. The values put into a message (names, addresses, states and
 actions as Docker, mast and the plans name them) are not translated: they are what the
-operator finds again in ``docker ps``, ``mast status`` or the inventory. The unit tests check
-that every key has every language, that the code renders no operator text outside the catalog,
-and that every key is used.
+operator finds again in ``docker ps``, ``mast status`` or the inventory. SECTIONS groups the
+keys by area, each section with its title in every language: the operator guide's error reference
+is written from it. The unit tests check that every key has every language, that every key is in
+exactly one section, that the code renders no operator text outside the catalog, and that every
+key is used.
 """
 
 from __future__ import annotations
@@ -30,160 +35,6 @@ CHOICES = {
 }
 
 MESSAGES = {
-    # --- AWX surveys (awx/): each survey's name and description ----------------------------
-    'survey_add_client': {
-        'en': 'Add or update a client',
-        'fr': 'Ajouter ou mettre à jour un client',
-    },
-    'survey_add_client_help': {
-        'en': 'Converges the client the inventory describes: address, volumes, configs, container, firewall and '
-              'subdomain (playbooks/add_client.yml).',
-        'fr': "Met en place le client que décrit l'inventaire : adresse, volumes, configurations, conteneur, "
-              "pare-feu et sous-domaine (playbooks/add_client.yml).",
-    },
-    'survey_remove_client': {
-        'en': 'Remove a client',
-        'fr': 'Supprimer un client',
-    },
-    'survey_remove_client_help': {
-        'en': "Removes the client's container, firewall rules and subdomain; its data volumes stay unless purged "
-              '(playbooks/remove_client.yml).',
-        'fr': "Supprime le conteneur, les règles de pare-feu et le sous-domaine du client ; ses volumes de données "
-              "restent, sauf purge (playbooks/remove_client.yml).",
-    },
-    'survey_tunnel': {
-        'en': "Act on a client's tunnels",
-        'fr': "Agir sur les tunnels d'un client",
-    },
-    'survey_tunnel_help': {
-        'en': "Status, start, stop or restart the tunnels of one client, one site or all (playbooks/tunnel.yml).",
-        'fr': "État, démarrage, arrêt ou redémarrage des tunnels d'un client, d'un site ou de tous "
-              "(playbooks/tunnel.yml).",
-    },
-    'survey_status': {
-        'en': 'Status report',
-        'fr': "Rapport d'état",
-    },
-    'survey_status_help': {
-        'en': 'Probes the service, the tunnels, the sites and the printers of every client, or one, and writes '
-              'the report (playbooks/status.yml).',
-        'fr': "Vérifie le service, les tunnels, les sites et les imprimantes de chaque client, ou d'un seul, et "
-              "écrit le rapport (playbooks/status.yml).",
-    },
-    'survey_site': {
-        'en': 'Converge everything',
-        'fr': 'Tout mettre en place',
-    },
-    'survey_site_help': {
-        'en': 'Converges every Docker host, all the clients, the firewalls, the edge proxies and the routes the '
-              'inventory declares; removes nothing (playbooks/site.yml).',
-        'fr': "Met en place chaque hôte Docker, tous les clients, les pare-feu, les proxys et les routes que "
-              "déclare l'inventaire ; ne supprime rien (playbooks/site.yml).",
-    },
-    'survey_routes': {
-        'en': 'Routes to the client networks',
-        'fr': 'Routes vers les réseaux clients',
-    },
-    'survey_routes_help': {
-        'en': "Adds or removes, on every Coaxis host, the route to each Docker host's client subnet "
-              '(playbooks/routes.yml).',
-        'fr': "Ajoute ou retire, sur chaque hôte Coaxis, la route vers le sous-réseau client de chaque hôte "
-              "Docker (playbooks/routes.yml).",
-    },
-    'survey_upgrade': {
-        'en': 'Upgrade the docker-opt image',
-        'fr': "Mettre à jour l'image docker-opt",
-    },
-    'survey_upgrade_help': {
-        'en': "Rolls the inventory's docker-opt image out one client at a time, each one's sites up before the "
-              'next (playbooks/upgrade.yml).',
-        'fr': "Déploie l'image docker-opt de l'inventaire un client à la fois, les sites de chacun up avant le "
-              "suivant (playbooks/upgrade.yml).",
-    },
-    'survey_client_tunnel': {
-        'en': 'Act on your tunnels',
-        'fr': 'Agir sur vos tunnels',
-    },
-    'survey_client_tunnel_help': {
-        'en': 'Status, start, stop or restart your tunnels, one site or all.',
-        'fr': 'État, démarrage, arrêt ou redémarrage de vos tunnels, un site ou tous.',
-    },
-    'survey_client_status': {
-        'en': 'Your status report',
-        'fr': "Votre rapport d'état",
-    },
-    'survey_client_status_help': {
-        'en': 'Probes your service, tunnels, sites and printers.',
-        'fr': 'Vérifie votre service, vos tunnels, vos sites et vos imprimantes.',
-    },
-    # --- AWX survey questions: label and help of each playbook variable --------------------
-    'survey_q_client': {
-        'en': 'Client',
-        'fr': 'Client',
-    },
-    'survey_q_client_help': {
-        'en': 'The client\'s name in the inventory (group opt_clients): 2 to 32 lowercase letters, digits and dashes.',
-        'fr': "Le nom du client dans l'inventaire (groupe opt_clients) : 2 à 32 minuscules, chiffres et tirets.",
-    },
-    'survey_q_client_optional': {
-        'en': 'Client (empty: every client)',
-        'fr': 'Client (vide : tous les clients)',
-    },
-    'survey_q_client_optional_help': {
-        'en': 'One client of the inventory (group opt_clients), or empty for all of them.',
-        'fr': "Un client de l'inventaire (groupe opt_clients), ou vide pour tous.",
-    },
-    'survey_q_purge': {
-        'en': 'Delete its data volumes too',
-        'fr': 'Supprimer aussi ses volumes de données',
-    },
-    'survey_q_purge_help': {
-        'en': 'no: the config and logs volumes stay, Add client brings the client back with its data; '
-              'yes: they are deleted for good.',
-        'fr': 'non : les volumes de configuration et de journaux restent, Ajouter un client le rétablit avec '
-              'ses données ; oui : ils sont supprimés définitivement.',
-    },
-    'survey_q_tunnel_action': {
-        'en': 'Action',
-        'fr': 'Action',
-    },
-    'survey_q_tunnel_action_help': {
-        'en': 'status shows each site; start, stop and restart act on the tunnels.',
-        'fr': "état affiche chaque site ; démarrer, arrêter et redémarrer agissent sur les tunnels.",
-    },
-    'survey_q_site': {
-        'en': 'Site (empty: every site)',
-        'fr': 'Site (vide : tous les sites)',
-    },
-    'survey_q_site_help': {
-        'en': "One of the client's sites, as the inventory names it (opt_sites), or empty for all of them.",
-        'fr': "Un des sites du client, tel que le nomme l'inventaire (opt_sites), ou vide pour tous.",
-    },
-    'survey_q_state': {
-        'en': 'Routes',
-        'fr': 'Routes',
-    },
-    'survey_q_state_help': {
-        'en': 'present adds the routes (and their systemd unit); absent removes them.',
-        'fr': 'présent ajoute les routes (et leur unité systemd) ; absent les retire.',
-    },
-    'survey_q_clients': {
-        'en': 'Clients (empty: every client)',
-        'fr': 'Clients (vide : tous les clients)',
-    },
-    'survey_q_clients_help': {
-        'en': 'Client names separated by commas (acme,globex), upgraded in that order, or empty for all of them.',
-        'fr': 'Noms de clients séparés par des virgules (acme,globex), mis à jour dans cet ordre, ou vide pour tous.',
-    },
-    'survey_q_opt_lang': {
-        'en': 'Language of the messages',
-        'fr': 'Langue des messages',
-    },
-    'survey_q_opt_lang_help': {
-        'en': 'en: English, fr: French (the job output and the report).',
-        'fr': 'en : anglais, fr : français (la sortie du job et le rapport).',
-    },
-    # --- AWX survey choices: the label of each canonical value of CHOICES (coaxis.opt.opt_choice)
     'choice_tunnel_action_status': {
         'en': 'status',
         'fr': 'état',
@@ -228,15 +79,6 @@ MESSAGES = {
         'en': '{value}: not a valid value of {variable}; use one of: {known}',
         'fr': '{value} : valeur de {variable} invalide ; utilisez : {known}',
     },
-    # --- AWX configuration (awx/configure.yml) ---------------------------------------------
-    'awx_secrets_missing': {
-        'en': 'the credentials need the vaulted variable(s) {missing}: pass them from a file encrypted with '
-              'ansible-vault (-e @awx/secrets.yml --ask-vault-pass)',
-        'fr': "les identifiants ont besoin de la ou des variables chiffrées {missing} : passez-les par un fichier "
-              "chiffré avec ansible-vault (-e @awx/secrets.yml --ask-vault-pass)",
-    },
-    # --- end of AWX messages ---
-    # --- engine access -------------------------------------------------------------------
     'docker_unreachable': {
         'en': 'cannot reach the Docker engine at {url}: {error}',
         'fr': 'le moteur Docker {url} ne répond pas : {error}',
@@ -245,7 +87,6 @@ MESSAGES = {
         'en': 'the Docker engine at {url} refused {action}: {error}',
         'fr': 'le moteur Docker {url} a refusé {action} : {error}',
     },
-    # --- client names and addresses (IP plan) ---------------------------------------------
     'client_name_invalid': {
         'en': '{client}: invalid client name: use 2 to 32 characters, lowercase letters, digits '
               'and dashes, not starting or ending with a dash',
@@ -332,7 +173,6 @@ MESSAGES = {
         'en': '{client}: opt_docker_host {docker_host} is not a member of the docker_hosts group',
         'fr': "{client} : opt_docker_host {docker_host} n'est pas membre du groupe docker_hosts",
     },
-    # --- network --------------------------------------------------------------------------
     'net_subnet_invalid': {
         'en': 'network {network}: subnet {subnet} is not a valid IPv4 network (a.b.c.d/n, n from 8 to 30)',
         'fr': "réseau {network} : le sous-réseau {subnet} n'est pas un réseau IPv4 valide (a.b.c.d/n, n de 8 à 30)",
@@ -441,7 +281,6 @@ MESSAGES = {
         'en': 'network {network} on the engine {url} has no IPv4 subnet',
         'fr': "le réseau {network} du moteur {url} n'a pas de sous-réseau IPv4",
     },
-    # --- images and apply -----------------------------------------------------------------
     'image_missing': {
         'en': 'image {image} is not on the engine {url}; load it there (docker load, or build it from images/): it is never pulled',
         'fr': "l'image {image} n'est pas sur le moteur {url} ; chargez-la (docker load, ou construisez-la depuis images/) : elle n'est jamais téléchargée",
@@ -458,7 +297,6 @@ MESSAGES = {
         'en': '{count} problem(s): {errors}',
         'fr': '{count} problème(s) : {errors}',
     },
-    # --- lock (opt_lock) ----------------------------------------------------------------------
     'lock_name_invalid': {
         'en': "invalid lock name {name}: use 1 to 64 characters, letters, digits, '_', '.' or '-', "
               'starting with a letter or digit',
@@ -490,8 +328,6 @@ MESSAGES = {
         'en': 'lock {path}: {error}',
         'fr': 'verrou {path} : {error}',
     },
-    # --- end of lock messages ---
-    # --- tunnels and upgrade (opt_tunnel, tunnel.yml, upgrade.yml) -------------------------
     'tunnel_no_container': {
         'en': '{client}: no container {container} on this Docker host; add the client first '
               '(playbooks/add_client.yml -e client={client})',
@@ -542,8 +378,6 @@ MESSAGES = {
         'en': '{client}: container {container_id} on {image}, IP {ip}, sites up: {sites}',
         'fr': '{client} : conteneur {container_id} sur {image}, IP {ip}, sites up : {sites}',
     },
-    # --- end of tunnel messages ---
-    # --- volumes and configs (opt_volume, opt_config) ---------------------------------------
     'vol_type_invalid': {
         'en': '{client}: {role} volume: unknown type {type} (use one of {types})',
         'fr': '{client} : volume {role} : type {type} inconnu (utilisez {types})',
@@ -762,8 +596,6 @@ MESSAGES = {
         'fr': "{client} : le volume {volume} nommé dans l'inventaire n'existe pas sur le moteur {url} ; créez-le "
               "d'abord (coaxis.opt.opt_volume) : un nouveau volume vide cacherait les données",
     },
-    # --- end of volume and config messages ---
-    # --- firewall (opt_firewall) --------------------------------------------------------------
     'fw_bridge_invalid': {
         'en': 'client network bridge {bridge!r}: not a valid interface name (1-15 characters: letters, digits, . _ -)',
         'fr': "pont du réseau client {bridge!r} : nom d'interface invalide (1 à 15 caractères : lettres, chiffres, . _ -)",
@@ -843,8 +675,6 @@ MESSAGES = {
         'en': 'DNS server {server!r}: expected an IPv4 address (opt_dns_servers)',
         'fr': 'serveur DNS {server!r} : une adresse IPv4 est attendue (opt_dns_servers)',
     },
-    # --- end of firewall messages ---
-    # --- probes and status report (opt_probe, opt_report_*) ------------------------------------
     'probe_no_container': {
         'en': '{client}: no container {container} on this Docker host',
         'fr': '{client} : pas de conteneur {container} sur cet hôte Docker',
@@ -889,8 +719,6 @@ MESSAGES = {
     'state_stopped': {'en': 'stopped', 'fr': 'arrêté'},
     'state_connecting': {'en': 'connecting', 'fr': 'connexion en cours'},
     'state_unsupported': {'en': 'unsupported', 'fr': 'non pris en charge'},
-    # --- end of probe and report messages ---
-    # --- routes (opt_route) ------------------------------------------------------------------
     'route_unit_invalid': {
         'en': "invalid unit name {unit}: use letters, digits, ':', '_', '.', '@' or '-', without .service",
         'fr': "nom d'unité {unit} invalide : lettres, chiffres, ':', '_', '.', '@' ou '-', sans .service",
@@ -963,8 +791,6 @@ MESSAGES = {
         'en': '{host}: route {dest} via {via} ({comment}): {action}',
         'fr': '{host} : route {dest} via {via} ({comment}) : {action}',
     },
-    # --- end of route messages ---
-    # --- playbooks ------------------------------------------------------------------------
     'playbook_unknown_client': {
         'en': '{client}: unknown client; the inventory\'s clients (group opt_clients) are: {known}',
         'fr': '{client} : client inconnu ; les clients de l\'inventaire (groupe opt_clients) sont : {known}',
@@ -989,7 +815,6 @@ MESSAGES = {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
         'fr': '{client} : conteneur {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
     },
-    # --- whole-inventory check (opt_inventory_errors) and the Docker engine's URL ------------------
     'step_refused': {
         'en': '{count} problem(s), this step changed nothing (the steps before it in the run may have): {errors}',
         'fr': "{count} problème(s), cette étape n'a rien modifié (les étapes d'avant dans l'exécution ont pu le "
@@ -1041,8 +866,6 @@ MESSAGES = {
         'en': 'opt_docker_insecure {value!r}: expected true or false',
         'fr': 'opt_docker_insecure {value!r} : true ou false attendu',
     },
-    # --- end of whole-inventory check messages ---
-    # --- removal (opt_remove, remove_client.yml) ---------------------------------------------
     'remove_done': {
         'en': '{client}: removed container(s) {containers}; volumes removed: {removed}; volumes kept: {kept}',
         'fr': '{client} : conteneur(s) supprimé(s) {containers} ; volumes supprimés : {removed} ; volumes conservés : {kept}',
@@ -1057,8 +880,6 @@ MESSAGES = {
         'fr': "les volumes de données sont conservés : add_client.yml rétablit le client avec ses données ; "
               "remove_client.yml -e purge=true les supprime",
     },
-    # --- end of removal messages ---
-    # --- admin interface and edge proxy ------------------------------------------------------
     'admin_url_invalid': {
         'en': 'opt_admin_url {url!r}: expected http(s)://<host>[:<port>][/<path>] (letters, digits, . - _ ~ / only)',
         'fr': 'opt_admin_url {url!r} : http(s)://<hôte>[:<port>][/<chemin>] attendu (lettres, chiffres, . - _ ~ / uniquement)',
@@ -1130,7 +951,6 @@ MESSAGES = {
         'en': 'the back-office vhost ({host}) was refused by nginx, the previous one stays in place: {error}',
         'fr': 'le vhost du back-office ({host}) est refusé par nginx, le précédent reste en place : {error}',
     },
-    # --- the admin interface's deployment (roles/opt_portal, playbooks/portal.yml) ---------------
     'portal_secret_key_short': {
         'en': 'opt_portal_secret_key is {length} characters long: give it at least 32 random ones (vaulted)',
         'fr': 'opt_portal_secret_key fait {length} caractères : donnez-lui au moins 32 caractères aléatoires (chiffrés)',
@@ -1157,9 +977,6 @@ MESSAGES = {
         'en': 'portal {name} healthy ({image}); the back-office answers at {url}',
         'fr': 'portail {name} sain ({image}) ; le back-office répond sur {url}',
     },
-    # --- end of the admin interface's deployment messages ---
-    # --- end of admin and edge messages ---
-    # --- resource limits and bounded logs (opt_client, opt_proxy, opt_firewall, opt_log) -------------
     'limits_not_dict': {
         'en': '{where} must be a dict, got {value!r}',
         'fr': '{where} doit être un dictionnaire, reçu {value!r}',
@@ -1198,13 +1015,10 @@ MESSAGES = {
         'en': '{where}: max_file {value!r} is not a whole number in {range}',
         'fr': '{where} : max_file {value!r} n\'est pas un entier dans {range}',
     },
-    # --- end of limits messages ---
-    # --- language -----------------------------------------------------------------------------
     'lang_unknown': {
         'en': 'unknown language {language!r}: use one of {languages}',
         'fr': 'langue inconnue {language!r} : utilisez {languages}',
     },
-    # --- steps that the Docker engine refused (the {action} of docker_api_error) ---------------
     'step_request': {'en': 'the request', 'fr': 'la requête'},
     'step_connection': {'en': 'the connection', 'fr': 'la connexion'},
     'step_engine_read': {'en': 'the engine read', 'fr': 'la lecture du moteur'},
@@ -1242,7 +1056,6 @@ MESSAGES = {
         'en': 'the migration of the volume {source} to {volume}',
         'fr': 'la migration du volume {source} vers {volume}',
     },
-    # --- details inside other messages ---------------------------------------------------------
     'value_unset': {'en': '(unset)', 'fr': '(non défini)'},
     'network_missing_check_mode': {
         'en': 'network {network} does not exist on the engine {url}; create it first (coaxis.opt.opt_network) '
@@ -1286,7 +1099,6 @@ MESSAGES = {
         'fr': '{path} : {size} octets au lieu de {expected}',
     },
     'vol_copy_more': {'en': '{shown} and {count} more', 'fr': '{shown} et {count} de plus'},
-    # --- diff headers and report details ---------------------------------------------------------
     'diff_runtime_routes': {
         'en': 'runtime routes (ip route show table main)',
         'fr': 'routes en service (ip route show table main)',
@@ -1296,7 +1108,6 @@ MESSAGES = {
     'report_tcp_error': {'en': 'TCP: {error}', 'fr': 'TCP : {error}'},
     'report_ping_error': {'en': 'Ping: {error}', 'fr': 'Ping : {error}'},
     'report_duration': {'en': '{ms} ms', 'fr': '{ms} ms'},
-    # --- vault (opt_vault_encrypt, site_key.yml) -------------------------------------------------
     'vault_no_secret': {
         'en': 'no vault secret in this run: give one as for any vaulted inventory (--vault-id, '
               '--ask-vault-pass, vault_password_file or ANSIBLE_VAULT_PASSWORD_FILE)',
@@ -1330,8 +1141,6 @@ MESSAGES = {
         'en': '{name} is not a valid variable name',
         'fr': "{name} n'est pas un nom de variable valide",
     },
-    # --- end of vault messages ---
-    # --- drift (opt_drift, drift.yml) ------------------------------------------------------------
     'drift_none': {
         'en': '{host}: no drift (containers, firewall rules and vhosts as the inventory declares)',
         'fr': "{host} : aucune dérive (conteneurs, règles de pare-feu et vhosts tels que l'inventaire les déclare)",
@@ -1366,7 +1175,6 @@ MESSAGES = {
         'en': '{host}: no drift of the routes to the client networks',
         'fr': '{host} : aucune dérive des routes vers les réseaux des clients',
     },
-    # --- the Docker host's state (opt_state, site.yml) ------------------------------------------
     'state_write_failed': {
         'en': 'cannot record the state of the Docker host in {path}: {error}',
         'fr': "impossible d'enregistrer l'état de l'hôte Docker dans {path} : {error}",
@@ -1382,6 +1190,227 @@ MESSAGES = {
     'host_info_client': {
         'en': '{client}: {state}, {ip}',
         'fr': '{client} : {state}, {ip}',
+    },
+}
+
+
+# The catalog's sections, in the order the operator guide's error reference lists them
+# (docs/gen_errors.py writes docs/en/errors.md and docs/fr/erreurs.md from them, and
+# docs/errors_help.toml explains each one): section id -> its title in every language of LANGS and
+# its keys, in the order the page lists them. Every key of MESSAGES is in exactly one section (a
+# unit test holds them equal): a new key joins the section of its area.
+SECTIONS = {
+    'choices': {
+        'title': {'en': 'AWX survey choices', 'fr': 'Choix des questionnaires AWX'},
+        'keys': (
+            'choice_tunnel_action_status', 'choice_tunnel_action_start', 'choice_tunnel_action_stop',
+            'choice_tunnel_action_restart', 'choice_purge_false', 'choice_purge_true', 'choice_prune_false',
+            'choice_prune_true', 'choice_state_present', 'choice_state_absent', 'choice_unknown',
+        ),
+    },
+    'engine': {
+        'title': {'en': 'Engine access', 'fr': 'Accès au moteur'},
+        'keys': (
+            'docker_unreachable', 'docker_api_error',
+        ),
+    },
+    'ipplan': {
+        'title': {
+            'en': 'Client names and addresses (address plan)',
+            'fr': "Noms et adresses des clients (plan d'adressage)",
+        },
+        'keys': (
+            'client_name_invalid', 'client_duplicate', 'ip_missing', 'ip_invalid', 'ip_outside_subnet',
+            'ip_outside_range', 'ip_network_address', 'ip_broadcast_address', 'ip_gateway', 'ip_duplicate',
+            'ip_used_on_engine', 'container_name_taken', 'interface_invalid', 'interface_unsupported',
+            'unknown_client', 'ip_reserved', 'ip_pool_exhausted', 'ip_allocated', 'ip_kept',
+            'client_docker_host_unknown',
+        ),
+    },
+    'network': {
+        'title': {'en': 'Client network', 'fr': 'Réseau des clients'},
+        'keys': (
+            'net_subnet_invalid', 'net_subnet_not_network', 'net_gateway_invalid', 'net_gateway_outside',
+            'net_gateway_reserved', 'net_ip_range_invalid', 'net_ip_range_outside', 'net_bridge_name_invalid',
+            'net_name_invalid', 'net_reserved_invalid', 'net_reserved_outside', 'net_coaxis_lan_invalid',
+            'net_overlap_coaxis', 'net_overlap_engine', 'net_overlap_docker_host',
+            'docker_host_address_duplicate', 'net_too_small', 'net_difference', 'net_drift_attached',
+            'net_drift_never', 'net_ipv6_on', 'network_missing', 'network_no_ipv4',
+        ),
+    },
+    'images': {
+        'title': {'en': 'Images and applying changes', 'fr': 'Images et application des changements'},
+        'keys': (
+            'image_missing', 'apply_failed', 'plan_refused', 'filter_failed',
+        ),
+    },
+    'lock': {
+        'title': {'en': "The Docker host's lock", 'fr': "Le verrou de l'hôte Docker"},
+        'keys': (
+            'lock_name_invalid', 'lock_timeout_invalid', 'lock_ttl_invalid', 'lock_busy', 'lock_not_owner',
+            'lock_io_error',
+        ),
+    },
+    'tunnels': {
+        'title': {'en': 'Tunnels and upgrade', 'fr': 'Tunnels et mise à jour'},
+        'keys': (
+            'tunnel_no_container', 'tunnel_container_not_running', 'tunnel_no_daemon', 'tunnel_unknown_site',
+            'tunnel_unknown_action', 'tunnel_action_failed', 'tunnel_not_up', 'tunnel_site_line',
+            'upgrade_unknown_clients', 'upgrade_not_up', 'upgrade_client_done',
+        ),
+    },
+    'volumes': {
+        'title': {'en': 'Volumes and configurations', 'fr': 'Volumes et configurations'},
+        'keys': (
+            'vol_type_invalid', 'vol_option_missing', 'vol_option_unexpected', 'vol_option_comma',
+            'vol_export_invalid', 'vol_share_invalid', 'vol_difference', 'vol_drift', 'cfg_sites_not_list',
+            'cfg_site_unknown_field', 'cfg_site_name_invalid', 'cfg_site_duplicate', 'cfg_host_missing',
+            'cfg_host_invalid', 'cfg_host_key_missing', 'cfg_host_key_invalid', 'cfg_site_not_integer',
+            'cfg_site_range', 'cfg_limit_range', 'cfg_user_invalid', 'cfg_compression_invalid',
+            'cfg_printers_not_list', 'cfg_printer_unknown_field', 'cfg_printer_name_invalid',
+            'cfg_printer_duplicate', 'cfg_printer_address_missing', 'cfg_printer_address_invalid',
+            'cfg_printer_listen_port_missing', 'cfg_printer_not_integer', 'cfg_printer_range',
+            'cfg_listen_port_duplicate', 'cfg_private_key_missing', 'cfg_private_key_invalid',
+            'cfg_nginx_invalid', 'cfg_nginx_unknown_field', 'cfg_volume_missing', 'cfg_helper_timeout',
+            'cfg_delete_failed', 'cfg_reload_failed', 'vol_name_invalid', 'vol_name_duplicate',
+            'vol_migrate_required', 'vol_helper_image_required', 'vol_migrate_copy_failed',
+            'vol_migrate_verify_failed', 'vol_switch', 'client_volume_missing',
+        ),
+    },
+    'firewall': {
+        'title': {'en': 'Firewall', 'fr': 'Pare-feu'},
+        'keys': (
+            'fw_bridge_invalid', 'fw_no_coaxis_lan', 'fw_lan_invalid', 'fw_ip_invalid', 'fw_ip_duplicate',
+            'fw_port_invalid', 'fw_network_missing', 'fw_image_missing', 'fw_apply_failed', 'fw_not_running',
+            'fw_summary', 'fw_no_coaxis_source', 'fw_source_invalid', 'fw_site_invalid', 'fw_site_unresolved',
+            'fw_dns_none', 'fw_dns_invalid',
+        ),
+    },
+    'probes': {
+        'title': {'en': 'Probes and status report', 'fr': "Sondes et rapport d'état"},
+        'keys': (
+            'probe_no_container', 'probe_not_running', 'probe_command_failed', 'probe_summary',
+            'report_written', 'report_title', 'report_checked_at', 'report_container', 'report_site',
+            'report_printer', 'report_address', 'report_listen_port', 'report_tunnel', 'report_since',
+            'report_tcp', 'report_ping', 'report_state', 'report_last_error', 'report_no_sites',
+            'report_no_clients', 'report_legend', 'state_up', 'state_down', 'state_unknown', 'state_degraded',
+            'state_stopped', 'state_connecting', 'state_unsupported',
+        ),
+    },
+    'routes': {
+        'title': {'en': 'Routes on the Coaxis hosts', 'fr': 'Routes des hôtes Coaxis'},
+        'keys': (
+            'route_unit_invalid', 'route_dest_invalid', 'route_dest_host_bits', 'route_dest_default',
+            'route_via_invalid', 'route_via_inside', 'route_comment_invalid', 'route_duplicate',
+            'route_overlap', 'route_no_systemd', 'route_unit_foreign', 'route_gateway_unreachable',
+            'route_conflict_same', 'route_conflict_inside', 'route_command_failed', 'route_summary',
+        ),
+    },
+    'playbooks': {
+        'title': {'en': 'Playbooks', 'fr': 'Playbooks'},
+        'keys': (
+            'playbook_unknown_client', 'inventory_plan_valid', 'site_key_public', 'site_key_pin',
+            'client_summary',
+        ),
+    },
+    'inventory': {
+        'title': {
+            'en': "The whole-inventory check and the Docker engine's URL",
+            'fr': "Le contrôle de tout l'inventaire et l'URL du moteur Docker",
+        },
+        'keys': (
+            'step_refused', 'step_failed_after_changes', 'inventory_volume_not_dict',
+            'inventory_migrate_invalid', 'proxy_extra_not_list', 'proxy_extra_refused', 'docker_url_invalid',
+            'docker_url_insecure', 'docker_tls_invalid', 'docker_insecure_invalid',
+        ),
+    },
+    'removal': {
+        'title': {'en': 'Removal', 'fr': "Retrait d'un client"},
+        'keys': (
+            'remove_done', 'remove_nothing', 'remove_kept_hint',
+        ),
+    },
+    'admin': {
+        'title': {
+            'en': 'Admin interface and client subdomains',
+            'fr': "Interface d'administration et sous-domaines des clients",
+        },
+        'keys': (
+            'admin_url_invalid', 'admin_secret_missing', 'admin_secret_short', 'fw_admin_not_address',
+            'proxy_domain_invalid', 'proxy_cert_invalid', 'proxy_key_invalid', 'proxy_image_missing',
+            'proxy_subdomain_invalid', 'proxy_subdomain_duplicate', 'proxy_extra_invalid', 'proxy_vhost_failed',
+            'proxy_not_running', 'proxy_reload_failed', 'proxy_subdomain_backoffice', 'proxy_backoffice_failed',
+        ),
+    },
+    'portal': {
+        'title': {'en': 'Deploying the admin interface', 'fr': "Déploiement de l'interface d'administration"},
+        'keys': (
+            'portal_secret_key_short', 'portal_vault_password_empty', 'portal_domain_missing',
+            'portal_socket_missing', 'portal_not_healthy', 'portal_ready',
+        ),
+    },
+    'limits': {
+        'title': {'en': 'Resource limits and logs', 'fr': 'Limites de ressources et journaux'},
+        'keys': (
+            'limits_not_dict', 'limits_unknown_key', 'limits_memory_invalid', 'limits_pids_invalid',
+            'limits_cpus_invalid', 'limits_cpus_engine', 'log_driver_invalid', 'log_max_size_invalid',
+            'log_max_file_invalid',
+        ),
+    },
+    'language': {
+        'title': {'en': 'Language', 'fr': 'Langue'},
+        'keys': (
+            'lang_unknown',
+        ),
+    },
+    'steps': {
+        'title': {'en': 'Steps the Docker engine refused', 'fr': 'Étapes refusées par le moteur Docker'},
+        'keys': (
+            'step_request', 'step_connection', 'step_engine_read', 'step_probe', 'step_config_volume',
+            'step_firewall_inspect', 'step_firewall_update', 'step_firewall_check', 'step_network_inspect',
+            'step_network_remove', 'step_network_create', 'step_proxy_inspect', 'step_proxy_update',
+            'step_remove_inventory', 'step_remove_container', 'step_remove_volume', 'step_tunnel_status',
+            'step_tunnel_action', 'step_volume_list', 'step_helper_image', 'step_volume_create',
+            'step_volume_migrate',
+        ),
+    },
+    'details': {
+        'title': {'en': 'Details inside other messages', 'fr': "Détails à l'intérieur d'autres messages"},
+        'keys': (
+            'value_unset', 'network_missing_check_mode', 'lock_owner_unknown', 'fw_apply_exit',
+            'fw_status_no_container', 'proxy_check_no_detail', 'route_lookup_no_answer', 'route_lookup_missing',
+            'route_gateway_type', 'route_gateway_via', 'routes_host_lacks', 'routes_inventory_incomplete',
+            'routes_state_invalid', 'netaddr_missing', 'vol_copy_missing', 'vol_copy_type', 'vol_copy_size',
+            'vol_copy_more',
+        ),
+    },
+    'diff': {
+        'title': {'en': 'Diff headers and report details', 'fr': 'En-têtes de diff et détails du rapport'},
+        'keys': (
+            'diff_runtime_routes', 'diff_runtime_routes_after', 'diff_file_absent', 'report_tcp_error',
+            'report_ping_error', 'report_duration',
+        ),
+    },
+    'vault': {
+        'title': {'en': 'Vault', 'fr': 'Coffre (vault)'},
+        'keys': (
+            'vault_no_secret', 'vault_id_unknown', 'vault_id_required', 'vault_lab_secret_refused',
+            'vault_src_unreadable', 'vault_name_invalid',
+        ),
+    },
+    'drift': {
+        'title': {'en': 'Drift', 'fr': 'Dérive'},
+        'keys': (
+            'drift_none', 'drift_undeclared', 'drift_missing', 'drift_stopped', 'drift_unmanaged',
+            'drift_kind_containers', 'drift_kind_rules', 'drift_kind_vhosts', 'drift_kind_routes',
+            'drift_report_only', 'drift_routes_none',
+        ),
+    },
+    'state': {
+        'title': {'en': "The Docker host's state", 'fr': "L'état de l'hôte Docker"},
+        'keys': (
+            'state_write_failed', 'state_unchanged', 'state_converging', 'host_info_client',
+        ),
     },
 }
 

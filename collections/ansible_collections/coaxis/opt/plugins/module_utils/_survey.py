@@ -2,11 +2,13 @@
 # Copyright: Coaxis OPT contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""AWX surveys out of the message catalog, and survey answers back to the playbooks' values.
+"""AWX surveys from their texts, and survey answers back to the playbooks' values.
 
 A survey is data (awx/vars/surveys.yml): per question the playbook variable it sets, its type
-and its limits. Its words (name, description, question labels and help, choice labels) come from
-the catalog in the language asked, so the English and French surveys cannot drift apart. A
+and its limits. Its words come in the language asked from two catalogs, so the English and French
+surveys cannot drift apart: its name, description, question labels and help from the texts the
+caller gives (awx/vars/messages.yml, no part of the collection), the labels of a choice from the
+message catalog (the playbooks read them back, coaxis.opt.opt_choice). A
 multiple-choice answer is the label the operator picked ("redémarrer"); ``canonical_choice`` turns
 it back into the value the playbook validates ("restart").
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import CHOICES, LANGS, MESSAGES, msg
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import CHOICES, LANGS, check_lang, msg
 
 # The question types AWX accepts (awx/main/constants.py SURVEY_TYPE_MAPPING).
 AWX_TYPES = ('text', 'textarea', 'password', 'integer', 'float', 'multiplechoice', 'multiselect')
@@ -72,7 +74,18 @@ def canonical_choice(variable, answer):
     return None
 
 
-def _question(survey, question, lang):
+def _text(texts, key, lang):
+    """Text ``key`` of the survey texts in ``lang`` (the caller checked that both are there)."""
+    return texts[key][lang]
+
+
+def _missing(texts, key):
+    """True when the survey texts lack ``key`` or one of its languages."""
+    entry = texts.get(key) if isinstance(texts, dict) else None
+    return not isinstance(entry, dict) or any(not str(entry.get(lang) or '').strip() for lang in LANGS)
+
+
+def _question(survey, question, lang, texts):
     unknown = sorted(set(question) - set(QUESTION_KEYS))
     if unknown:
         raise SurveyError('survey %s: unknown key(s) %s in a question; known: %s'
@@ -86,11 +99,11 @@ def _question(survey, question, lang):
     label = question.get('label') or 'survey_q_%s' % variable
     help_key = question.get('help') or '%s_help' % label
     for key in (label, help_key):
-        if key not in MESSAGES:
+        if _missing(texts, key):
             raise SurveyError('survey %s: %s needs the catalog message %s' % (survey, variable, key))
     item = {
-        'question_name': msg(label, lang),
-        'question_description': msg(help_key, lang),
+        'question_name': _text(texts, label, lang),
+        'question_description': _text(texts, help_key, lang),
         'required': bool(question.get('required', False)),
         'type': qtype,
         'variable': variable,
@@ -137,16 +150,24 @@ def _choices(survey, variable, question, lang):
     return {'choices': choices, 'default': default}
 
 
-def survey_spec(survey, questions, lang='en'):
-    """The AWX survey_spec of ``survey`` (its name and description: catalog survey_<survey>[_help])."""
+def survey_spec(survey, questions, lang='en', texts=None):
+    """The AWX survey_spec of ``survey`` in ``lang`` (one of LANGS, else ValueError).
+
+    texts: the survey texts, key -> {lang: text} (awx/vars/messages.yml): the survey's name and
+    description are survey_<survey>[_help], each question's label and help survey_q_<variable>[_help]
+    or the keys the question names.
+    """
+    check_lang(lang)
+    texts = texts or {}
     for key in ('survey_%s' % survey, 'survey_%s_help' % survey):
-        if key not in MESSAGES:
+        if _missing(texts, key):
             raise SurveyError('survey %s needs the catalog message %s' % (survey, key))
     if not isinstance(questions, (list, tuple)) or not questions:
         raise SurveyError('survey %s: AWX needs at least one question' % survey)
-    spec = [_question(survey, dict(question), lang) for question in questions]
+    spec = [_question(survey, dict(question), lang, texts) for question in questions]
     variables = [item['variable'] for item in spec]
     twice = sorted(set(v for v in variables if variables.count(v) > 1))
     if twice:
         raise SurveyError('survey %s: variable(s) asked twice: %s' % (survey, ', '.join(twice)))
-    return {'name': msg('survey_%s' % survey, lang), 'description': msg('survey_%s_help' % survey, lang), 'spec': spec}
+    return {'name': _text(texts, 'survey_%s' % survey, lang), 'description': _text(texts, 'survey_%s_help' % survey, lang),
+            'spec': spec}

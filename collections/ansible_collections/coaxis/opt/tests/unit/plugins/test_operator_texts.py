@@ -280,8 +280,11 @@ def yaml_files():
 OPT_MSG_KEY = re.compile(r"""['"]([a-z0-9_]+)['"]\s*\|\s*coaxis\.opt\.opt_msg\b""")
 
 
-def used_keys():
-    """Every catalog key the code and the playbooks use: (keys rendered, prefixes, every string constant)."""
+def used_keys(with_awx=True):
+    """Every catalog key the code and the playbooks use: (keys rendered, prefixes, every string constant).
+
+    with_awx=False: without what awx/ uses (a key of the collection's catalog serves the hosts: its
+    modules, filters, roles or playbooks; the texts only awx/ uses are in awx/vars/messages.yml)."""
     keys, prefixes, constants = set(), set(), set()
     trees = [ast.parse(path.read_text(encoding='utf-8')) for path in PYTHON_FILES] + [catalog_code()]
     for tree in trees:
@@ -290,12 +293,9 @@ def used_keys():
         prefixes |= starts
         constants |= set(node.value for node in ast.walk(tree)
                          if isinstance(node, ast.Constant) and isinstance(node.value, str))
-        # A key built from a pattern ('survey_q_%s' % variable) and rendered later through a name.
-        prefixes |= set(node.left.value.split('%')[0] for node in ast.walk(tree)
-                        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
-                        and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
-                        and re.match(r'^[a-z0-9]+_[a-z0-9_]*%s', node.left.value))
     for path in yaml_files():
+        if not with_awx and path.relative_to(PROJECT).parts[0] == 'awx':
+            continue
         text = path.read_text(encoding='utf-8')
         keys |= set(OPT_MSG_KEY.findall(text))
         constants |= set(re.findall(r"""['"]([a-z0-9_]+)['"]""", text))
@@ -308,11 +308,75 @@ def test_every_key_the_code_renders_is_in_the_catalog():
     assert sorted(p for p in prefixes if not any(key.startswith(p) for key in MESSAGES)) == []
 
 
-def test_every_catalog_key_is_used():
-    keys, prefixes, constants = used_keys()
-    dead = [key for key in MESSAGES
+def unused_keys(messages, with_awx=False):
+    keys, prefixes, constants = used_keys(with_awx)
+    return [key for key in messages
             if key not in keys and key not in constants and not any(key.startswith(p) for p in prefixes)]
-    assert dead == []
+
+
+def test_every_catalog_key_is_used_by_what_runs_on_the_hosts():
+    """Used by the modules, filters, roles or playbooks: a key only awx/ uses belongs to awx/vars/messages.yml."""
+    assert unused_keys(MESSAGES) == []
+
+
+@needs_project
+def test_the_use_check_bites_on_a_key_only_awx_uses():
+    assert unused_keys(dict(MESSAGES, awx_secrets_missing={'en': 'x', 'fr': 'x'})) == ['awx_secrets_missing']
+    assert unused_keys(dict(MESSAGES, survey_q_client={'en': 'x', 'fr': 'x'})) == ['survey_q_client']
+
+
+# --- the AWX texts (awx/vars/messages.yml) -------------------------------------------------------
+
+AWX_TEXTS = PROJECT / 'awx' / 'vars' / 'messages.yml' if PROJECT else None
+AWX_READ = re.compile(r"""awx_messages\[['"]([a-z0-9_]+)['"]\]""")
+
+
+def awx_texts():
+    return yaml.safe_load(AWX_TEXTS.read_text(encoding='utf-8'))
+
+
+def awx_used_texts(surveys, configure_text):
+    """The keys of the AWX texts that awx/ reads: each survey's name and description, each question's
+    label and help (the rule of module_utils/_survey.py), and what configure.yml reads by name."""
+    def resolve(value):  # a question given as "{{ awx_q_client }}", a variable of surveys.yml
+        match = re.fullmatch(r'\{\{\s*(\w+)\s*\}\}', value) if isinstance(value, str) else None
+        return surveys[match.group(1)] if match else value
+
+    keys = set()
+    for survey, questions in surveys['awx_surveys'].items():
+        keys |= {'survey_%s' % survey, 'survey_%s_help' % survey}
+        for question in map(resolve, questions):
+            label = question.get('label') or 'survey_q_%s' % question['variable']
+            keys |= {label, question.get('help') or '%s_help' % label}
+    return keys | set(AWX_READ.findall(configure_text))
+
+
+def awx_problems(texts, surveys, configure_text):
+    used = awx_used_texts(surveys, configure_text)
+    return (['%s: not used by awx/' % key for key in sorted(set(texts) - used)]
+            + ['%s: read by awx/, not in awx/vars/messages.yml' % key for key in sorted(used - set(texts))]
+            + ['%s: in both catalogs' % key for key in sorted(set(texts) & set(MESSAGES))])
+
+
+@needs_project
+def test_every_awx_text_is_used_by_awx_and_only_there():
+    surveys = yaml.safe_load((PROJECT / 'awx' / 'vars' / 'surveys.yml').read_text(encoding='utf-8'))
+    configure = (PROJECT / 'awx' / 'configure.yml').read_text(encoding='utf-8')
+    assert awx_problems(awx_texts()['awx_messages'], surveys, configure) == []
+
+
+def test_the_awx_check_bites():
+    surveys = {'awx_q_client': {'variable': 'client'},
+               'awx_surveys': {'tunnel': ['{{ awx_q_client }}', {'variable': 'site', 'label': 'survey_q_where'}]}}
+    configure = "msg: \"{{ awx_messages['awx_gone'][awx_lang] }}\""
+    texts = dict((key, {'en': 'x', 'fr': 'x'}) for key in (
+        'survey_tunnel', 'survey_tunnel_help', 'survey_q_client', 'survey_q_client_help', 'survey_q_where',
+        'survey_q_site', 'ip_invalid'))
+    assert awx_problems(texts, surveys, configure) == [
+        'ip_invalid: not used by awx/', 'survey_q_site: not used by awx/',
+        'awx_gone: read by awx/, not in awx/vars/messages.yml',
+        'survey_q_where_help: read by awx/, not in awx/vars/messages.yml',
+        'ip_invalid: in both catalogs']
 
 
 # --- playbooks and roles --------------------------------------------------------------------------
@@ -438,15 +502,146 @@ def test_the_language_reaches_every_renderer(path):
         arguments = call_arguments(text, match.end() - 1) if match.group(2) else ''
         if lang not in arguments:
             problems.append('%s without %s' % (match.group(0), lang))
+    in_playbooks = path.relative_to(PROJECT).parts[0] == 'playbooks'
     for task in tasks(yaml.safe_load(text)):
         for key, args in task.items():
-            if key.startswith('coaxis.opt.') and isinstance(args, dict) and args.get('lang') != '{{ %s }}' % lang:
+            if not (key.startswith('coaxis.opt.') and isinstance(args, dict)):
+                continue
+            if in_playbooks:
+                # The play gives every module its language (module_defaults, checked below).
+                for option in PLAY_OPTIONS:
+                    if option in args:
+                        problems.append('%s (%s): %s set on the task; the play sets it once (module_defaults)'
+                                        % (task.get('name'), key, option))
+            elif args.get('lang') != '{{ %s }}' % lang:
                 problems.append('%s (%s): lang is %r, not "{{ %s }}"' % (task.get('name'), key, args.get('lang'), lang))
             if key.endswith(('import_role', 'include_role')) and isinstance(args, dict):
                 role = args['name']
                 if has_lang(role) and task.get('vars', {}).get('%s_lang' % role) != '{{ %s }}' % lang:
                     problems.append('%s: role %s without %s_lang: "{{ %s }}"' % (task.get('name'), role, role, lang))
     assert problems == []
+
+
+# What a playbook sets once per play, with module_defaults, for the collection's modules its tasks
+# (and the task files of playbooks/tasks/ they include) call: the action group that carries it and
+# the value (None: any value naming the engine's URL, opt_docker_url of the Docker host).
+PLAY_OPTIONS = {
+    'lang': ('group/coaxis.opt.opt', '{{ %s }}' % PLAYBOOK_LANG),
+    'docker_host': ('group/coaxis.opt.docker', None),
+    'docker_tls': ('group/coaxis.opt.docker', None),
+    'docker_insecure': ('group/coaxis.opt.docker', None),
+}
+RUNTIME = COLLECTION / 'meta' / 'runtime.yml'
+
+
+def action_groups():
+    return yaml.safe_load(RUNTIME.read_text(encoding='utf-8'))['action_groups']
+
+
+def play_modules(items, base, seen=()):
+    """(task name, module) of every collection module the tasks ``items`` call, following the task
+    files they import or include (relative to ``base``, the playbook's folder); roles set their own."""
+    found = []
+    for task in tasks(items):
+        for key, args in task.items():
+            if key.startswith('coaxis.opt.') and isinstance(args, dict):
+                found.append((task.get('name'), key.split('.')[-1]))
+            elif key.rsplit('.', 1)[-1] in ('import_tasks', 'include_tasks'):
+                name = args.get('file') if isinstance(args, dict) else args
+                path = (base / name).resolve()
+                if path not in seen:
+                    found += play_modules(yaml.safe_load(path.read_text(encoding='utf-8')), base, seen + (path,))
+    return found
+
+
+def play_defaults_problems(path):
+    """What the plays of playbook ``path`` lack: each play that calls a collection module sets, in its
+    module_defaults, the language for every module and the engine for the Docker ones."""
+    groups = action_groups()
+    problems = []
+    for play in yaml.safe_load(path.read_text(encoding='utf-8')):
+        modules = play_modules(play.get('tasks', []) + play.get('pre_tasks', []) + play.get('post_tasks', [])
+                               + play.get('handlers', []), path.parent)
+        defaults = play.get('module_defaults') or {}
+        for option, (group, value) in PLAY_OPTIONS.items():
+            members = groups[group.rsplit('.', 1)[-1]]
+            users = sorted(set(name for _task, name in modules if name in members))
+            if not users:
+                continue
+            given = (defaults.get(group) or {}).get(option)
+            if given is None:
+                problems.append('%s: play "%s" calls %s without %s in module_defaults %s'
+                                % (path.name, play.get('name'), ', '.join(users), option, group))
+            elif value is not None and given != value:
+                problems.append('%s: play "%s" sets %s to %r, not %r' % (path.name, play.get('name'), option, given, value))
+            elif option == 'docker_host' and 'opt_docker_url' not in given:
+                problems.append('%s: play "%s" sets docker_host to %r, not the engine opt_docker_url names'
+                                % (path.name, play.get('name'), given))
+    return problems
+
+
+PLAYBOOKS = sorted((PROJECT / 'playbooks').glob('*.yml')) if PROJECT else []
+
+
+@needs_project
+@pytest.mark.parametrize('path', PLAYBOOKS, ids=lambda path: path.name)
+def test_every_play_sets_the_language_and_the_engine_once(path):
+    assert play_defaults_problems(path) == []
+
+
+@needs_project
+def test_the_play_check_bites(tmp_path):
+    (tmp_path / 'tasks').mkdir()
+    (tmp_path / 'tasks' / 'lock.yml').write_text('- name: Lock\n  coaxis.opt.opt_lock: {name: x}\n')
+    playbook = tmp_path / 'play.yml'
+    playbook.write_text('''
+- name: Old shape
+  hosts: docker_hosts
+  module_defaults:
+    group/coaxis.opt.docker:
+      docker_tls: "{{ opt_docker_tls | default({}) }}"
+      docker_insecure: "{{ opt_docker_insecure | default(false) }}"
+  tasks:
+    - name: Lock
+      ansible.builtin.import_tasks: tasks/lock.yml
+    - name: Plan
+      coaxis.opt.opt_ipplan:
+        docker_host: "{{ opt_docker_url }}"
+        lang: "{{ opt_lang | default('en') }}"
+- name: English only
+  hosts: coaxis_hosts
+  module_defaults:
+    group/coaxis.opt.opt:
+      lang: en
+  tasks:
+    - name: Routes
+      coaxis.opt.opt_route: {routes: []}
+''')
+    assert play_defaults_problems(playbook) == [
+        'play.yml: play "Old shape" calls opt_ipplan, opt_lock without lang in module_defaults group/coaxis.opt.opt',
+        'play.yml: play "Old shape" calls opt_ipplan without docker_host in module_defaults group/coaxis.opt.docker',
+        'play.yml: play "English only" sets lang to \'en\', not "{{ opt_lang | default(\'en\') }}"',
+    ]
+
+
+def doc_options(path):
+    """The options of a module as its documentation (and the doc fragments it extends) says."""
+    tree = ast.parse(path.read_text(encoding='utf-8'))
+    doc = yaml.safe_load(next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                              and getattr(node.targets[0], 'id', None) == 'DOCUMENTATION'))
+    return set(doc.get('options') or {}), doc.get('extends_documentation_fragment') or []
+
+
+def test_the_action_groups_hold_the_modules_that_take_their_options():
+    """group opt: every module (each takes lang); group docker: every module that takes docker_host
+    (the coaxis.opt.docker fragment), so module_defaults on them reach every module they must."""
+    modules = sorted(path.stem for path in (PLUGINS / 'modules').glob('*.py'))
+    docker = sorted(path.stem for path in (PLUGINS / 'modules').glob('*.py')
+                    if 'coaxis.opt.docker' in doc_options(path)[1] or 'docker_host' in doc_options(path)[0])
+    groups = action_groups()
+    assert sorted(groups) == ['docker', 'opt']
+    assert sorted(groups['opt']) == modules
+    assert sorted(groups['docker']) == docker
 
 
 def has_lang(role):

@@ -10,6 +10,27 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.coaxis.opt.plugins.filter.survey import opt_survey
 
+# The survey texts the filter is given (the project's awx/vars/messages.yml holds the real ones).
+TEXTS = {
+    'survey_tunnel': {'en': "Act on a client's tunnels", 'fr': "Agir sur les tunnels d'un client"},
+    'survey_tunnel_help': {'en': 'Status, start, stop or restart.', 'fr': 'État, démarrage, arrêt ou redémarrage.'},
+    'survey_status': {'en': 'Status report', 'fr': "Rapport d'état"},
+    'survey_status_help': {'en': 'Probes.', 'fr': 'Vérifie.'},
+    'survey_q_client': {'en': 'Client', 'fr': 'Client'},
+    'survey_q_client_help': {'en': "The client's name in the inventory (group opt_clients): 2 to 32 lowercase "
+                                   'letters, digits and dashes.',
+                             'fr': "Le nom du client dans l'inventaire."},
+    'survey_q_client_optional': {'en': 'Client (empty: every client)', 'fr': 'Client (vide : tous les clients)'},
+    'survey_q_client_optional_help': {'en': 'One client, or empty for all of them.',
+                                      'fr': "Un client de l'inventaire (groupe opt_clients), ou vide pour tous."},
+    'survey_q_tunnel_action': {'en': 'Action', 'fr': 'Action'},
+    'survey_q_tunnel_action_help': {'en': 'status shows each site.', 'fr': 'état affiche chaque site.'},
+    'survey_q_site': {'en': 'Site', 'fr': 'Site'},
+    'survey_q_site_help': {'en': 'One site.', 'fr': 'Un site.'},
+    'survey_q_opt_lang': {'en': 'Language of the messages', 'fr': 'Langue des messages'},
+    'survey_q_opt_lang_help': {'en': 'en: English, fr: French.', 'fr': 'en : anglais, fr : français.'},
+}
+
 TUNNEL = [
     {'variable': 'client', 'required': True, 'min': 2, 'max': 32},
     {'variable': 'tunnel_action', 'type': 'multiplechoice', 'required': True, 'default': 'status'},
@@ -19,7 +40,7 @@ TUNNEL = [
 
 
 def test_the_tunnel_survey_in_english():
-    spec = opt_survey(TUNNEL, 'tunnel', 'en')
+    spec = opt_survey(TUNNEL, 'tunnel', 'en', TEXTS)
     assert spec['name'] == "Act on a client's tunnels"
     assert spec['spec'][0] == {
         'question_name': 'Client', 'required': True, 'type': 'text', 'variable': 'client', 'min': 2, 'max': 32,
@@ -32,7 +53,7 @@ def test_the_tunnel_survey_in_english():
 
 
 def test_the_tunnel_survey_in_french():
-    spec = opt_survey(TUNNEL, 'tunnel', 'fr')
+    spec = opt_survey(TUNNEL, 'tunnel', 'fr', TEXTS)
     assert spec['name'] == "Agir sur les tunnels d'un client"
     action = spec['spec'][1]
     assert action['question_name'] == 'Action'
@@ -41,7 +62,7 @@ def test_the_tunnel_survey_in_french():
 
 
 def test_a_label_of_its_own():
-    spec = opt_survey([{'variable': 'client', 'label': 'survey_q_client_optional', 'max': 32}], 'status', 'fr')
+    spec = opt_survey([{'variable': 'client', 'label': 'survey_q_client_optional', 'max': 32}], 'status', 'fr', TEXTS)
     assert spec['spec'][0]['question_name'] == 'Client (vide : tous les clients)'
     assert spec['spec'][0]['question_description'].startswith("Un client de l'inventaire")
 
@@ -61,9 +82,18 @@ def test_a_label_of_its_own():
 ])
 def test_what_awx_would_refuse_is_an_error_naming_the_survey(questions, error):
     with pytest.raises(AnsibleFilterError, match='opt_survey: ' + error):
-        opt_survey(questions, 'tunnel', 'en')
+        opt_survey(questions, 'tunnel', 'en', TEXTS)
 
 
 def test_an_unknown_survey_is_an_error():
     with pytest.raises(AnsibleFilterError, match='opt_survey: survey nope needs the catalog message survey_nope'):
-        opt_survey(TUNNEL, 'nope')
+        opt_survey(TUNNEL, 'nope', 'en', TEXTS)
+
+
+def test_the_words_come_from_the_texts_given_in_every_language():
+    # A text without French, or no texts at all (the survey's words are no part of the collection).
+    broken = dict(TEXTS, survey_q_site={'en': 'Site'})
+    with pytest.raises(AnsibleFilterError, match='opt_survey: survey tunnel: site needs the catalog message survey_q_site$'):
+        opt_survey(TUNNEL, 'tunnel', 'en', broken)
+    with pytest.raises(AnsibleFilterError, match='opt_survey: survey tunnel needs the catalog message survey_tunnel$'):
+        opt_survey(TUNNEL, 'tunnel', 'en')

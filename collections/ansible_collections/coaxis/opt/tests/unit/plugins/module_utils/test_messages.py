@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import string
+from pathlib import Path
 
 import pytest
+import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.coaxis.opt.plugins.filter.inventory import opt_msg
@@ -60,6 +62,70 @@ def test_the_completeness_check_bites(monkeypatch, breakage, expected):
     with pytest.raises(AssertionError) as failure:
         test_the_catalog_is_complete()
     assert expected in str(failure.value)
+
+
+def section_problems(sections, messages, langs):
+    """Every way the sections fall short of grouping ``messages``: a key in no section or in two, a
+    section key that is no message, a section without its title in every language."""
+    problems = []
+    placed = {}
+    for section, entry in sections.items():
+        if sorted(entry) != ['keys', 'title']:
+            problems.append('%s: fields %s, expected keys and title' % (section, sorted(entry)))
+        titles = entry.get('title') or {}
+        if sorted(titles) != sorted(langs) or not all(str(title).strip() for title in titles.values()):
+            problems.append('%s: titles %s, expected one in each of %s' % (section, titles, sorted(langs)))
+        if not isinstance(entry.get('keys'), (tuple, list)) or not entry['keys']:
+            problems.append('%s: keys must be a non-empty list' % section)
+        for key in entry.get('keys') or ():
+            placed.setdefault(key, []).append(section)
+    problems += ['%s: in no section' % key for key in messages if key not in placed]
+    problems += ['%s: in sections %s' % (key, ', '.join(where)) for key, where in placed.items() if len(where) > 1]
+    problems += ['%s (section %s): not a message' % (key, where[0]) for key, where in placed.items()
+                 if key not in messages]
+    return problems
+
+
+def test_every_key_is_in_exactly_one_section():
+    assert section_problems(_messages.SECTIONS, MESSAGES, LANGS) == []
+
+
+@pytest.mark.parametrize('breakage, expected', [
+    (lambda s: s['network'].update(keys=s['network']['keys'][1:]), 'net_subnet_invalid: in no section'),
+    (lambda s: s['lock'].update(keys=s['lock']['keys'] + ('ip_invalid',)), 'ip_invalid: in sections ipplan, lock'),
+    (lambda s: s['lock'].update(keys=s['lock']['keys'] + ('lock_gone',)), 'lock_gone (section lock): not a message'),
+    (lambda s: s['lock']['title'].pop('fr'), 'lock: titles'),
+    (lambda s: s['lock'].update(keys=()), 'lock: keys must be a non-empty list'),
+])
+def test_the_section_check_bites(breakage, expected):
+    broken = copy.deepcopy(_messages.SECTIONS)
+    breakage(broken)
+    assert expected in '\n'.join(section_problems(broken, MESSAGES, LANGS))
+
+
+# The AWX side's texts (survey names and questions, awx/configure.yml's messages): a catalog of
+# their own in the project, outside the collection, under the same rules.
+AWX_TEXTS = Path(__file__).resolve().parents[8] / 'awx' / 'vars' / 'messages.yml'
+needs_awx = pytest.mark.skipif(not AWX_TEXTS.is_file(), reason='the collection alone, without its project')
+
+
+def awx_catalog():
+    return yaml.safe_load(AWX_TEXTS.read_text(encoding='utf-8'))
+
+
+@needs_awx
+def test_the_awx_catalog_is_complete():
+    catalog = awx_catalog()
+    assert sorted(catalog) == ['awx_messages', 'awx_sections']
+    assert catalog_problems(catalog['awx_messages'], LANGS) == []
+    assert section_problems(catalog['awx_sections'], catalog['awx_messages'], LANGS) == []
+
+
+@needs_awx
+def test_no_key_or_section_in_both_catalogs():
+    catalog = awx_catalog()
+    assert sorted(set(catalog['awx_messages']) & set(MESSAGES)) == []
+    assert sorted(set(catalog['awx_sections']) & set(_messages.SECTIONS)) == []
 
 
 @pytest.mark.parametrize('key', sorted(MESSAGES))
