@@ -20,15 +20,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _render
-from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import (
-    LABEL_HASH, LABEL_MANAGED_BY, MANAGED_BY)
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import action
 
 CHAIN = 'COAXIS-OPT'
 INPUT_CHAIN = 'COAXIS-OPT-INPUT'
 TAG = 'coaxis-opt'
-LABEL_ROLE = 'coaxis.opt.role'
+LABEL_ROLE = _naming.LABEL_ROLE
 ROLE = 'firewall'
 STATE_DIR = '/var/lib/opt-firewall'
 RULES_FILE = STATE_DIR + '/rules.v4'
@@ -44,6 +43,24 @@ SSH_PORT = 22
 
 def _port_ok(port):
     return isinstance(port, int) and not isinstance(port, bool) and 1 <= port <= 65535
+
+
+def admin_allow(admin_url, admin_address, lang='en'):
+    """([{name, address, port}], errors): the admin interface every client may reach."""
+    if not admin_url:
+        return [], []
+    parsed = _render.parse_admin_url(admin_url)
+    if parsed is None:
+        return [], [msg('admin_url_invalid', lang, url=admin_url)]
+    address = admin_address or parsed[1]
+    if _ipplan.parse_ipv4(address) is None:
+        return [], [msg('fw_admin_not_address', lang, host=address)]
+    return [{'name': 'admin', 'address': address, 'port': parsed[2]}], []
+
+
+def names_a_site_by_host_name(clients):
+    """Whether a site of one of ``clients`` is named by host name (then DNS is needed)."""
+    return any(_ipplan.parse_ipv4(site['host']) is None for client in clients for site in client.get('sites') or [])
 
 
 def validate_bridge(bridge, lang='en'):
@@ -297,11 +314,11 @@ def desired_container(name, image, volume, backend, interval, limits=None, log=N
 
 
 def volume_labels():
-    return {LABEL_MANAGED_BY: MANAGED_BY, LABEL_ROLE: ROLE}
+    return _naming.managed_labels(**{_naming.LABEL_ROLE: ROLE})
 
 
 def container_labels(spec):
-    return {LABEL_MANAGED_BY: MANAGED_BY, LABEL_ROLE: ROLE, LABEL_HASH: spec['hash']}
+    return _naming.managed_labels(**{_naming.LABEL_ROLE: ROLE, _naming.LABEL_HASH: spec['hash']})
 
 
 def plan(spec, observed, current_rules, status, desired_rules):
@@ -324,3 +341,21 @@ def plan(spec, observed, current_rules, status, desired_rules):
         'pruned': sorted(before - after),
         'changed': container != 'none' or apply_rules,
     }
+
+
+def plan_actions(name, decided):
+    """The items of the answer's ``plan`` for a decision of plan(): the container, then the rule set."""
+    actions = []
+    if decided['container'] != 'none':
+        actions.append(action(decided['container'], 'container %s' % name, None))
+    if decided['apply']:
+        changes = ['added: %s' % ', '.join(decided['added'])] if decided['added'] else []
+        changes += ['pruned: %s' % ', '.join(decided['pruned'])] if decided['pruned'] else []
+        actions.append(action('apply', 'rule set %s:%s' % (name, RULES_FILE), '; '.join(changes) or None))
+    return actions
+
+
+def summary(network, rules, backend, decided, lang='en'):
+    """The operator's line: how many clients have rules, the backend, who was added and pruned."""
+    return msg('fw_summary', lang, network=network, count=len(clients_in(rules)), backend=backend or '?',
+               added=', '.join(decided['added']) or '-', pruned=', '.join(decided['pruned']) or '-')

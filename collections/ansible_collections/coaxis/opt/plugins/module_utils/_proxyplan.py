@@ -16,13 +16,13 @@ import hashlib
 import json
 import re
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _render
-from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_HASH, LABEL_MANAGED_BY, MANAGED_BY
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import action, diff_of
 
 ROOT = '/etc/opt-edge'
 STAGING = '.staging'
-LABEL_ROLE = 'coaxis.opt.role'
+LABEL_ROLE = _naming.LABEL_ROLE
 ROLE = 'edge'
 CERT, KEY, PAGE = 'tls/wildcard.crt', 'tls/wildcard.key', 'html/404.html'
 ADMIN_VHOST = 'vhosts/_admin.conf'
@@ -239,10 +239,10 @@ def desired_container(name, image, volume, limits=None, log=None):
 
 
 def labels(spec=None):
-    result = {LABEL_MANAGED_BY: MANAGED_BY, LABEL_ROLE: ROLE}
+    extra = {_naming.LABEL_ROLE: ROLE}
     if spec:
-        result[LABEL_HASH] = spec['hash']
-    return result
+        extra[_naming.LABEL_HASH] = spec['hash']
+    return _naming.managed_labels(**extra)
 
 
 def parse_check(output, lang='en'):
@@ -254,3 +254,56 @@ def parse_check(output, lang='en'):
             result[parts[1]] = None if parts[0] == 'ok' else (
                 parts[2] if len(parts) > 2 else msg('proxy_check_no_detail', lang))
     return result
+
+
+def container_action(spec, observed):
+    """What the edge container needs: create, recreate (its settings or its image moved on), start, none."""
+    if observed is None:
+        return 'create'
+    if observed['hash'] != spec['hash'] or observed['image_stale']:
+        return 'recreate'
+    return 'start' if not observed['running'] else 'none'
+
+
+def plan_actions(name, container, files):
+    """The items of the answer's ``plan``: the container, then each file written or removed."""
+    actions = [action(container, 'container %s' % name, None)] if container != 'none' else []
+    actions += [action('write', '%s:%s' % (name, path), None) for path in files['write']]
+    actions += [action('remove', '%s:%s' % (name, path), None) for path in files['delete']]
+    return actions
+
+
+def files_diff(files, current, desired):
+    """One diff per file written or removed (the private key shown as its size and hash)."""
+    return [diff_of(shown(p, current[p]['content']) if p in current else '',
+                    shown(p, desired[p]['content']) if p in desired else '', p)
+            for p in files['write'] + files['delete']]
+
+
+def vhost_results(clients, domain, admin_url, files, refused):
+    """(vhosts, admin): per client its host name and what happened to its vhost (written, removed,
+    unchanged, refused), and the same of the back-office. ``refused``: {vhost name: nginx's message}."""
+    vhosts = {}
+    for entry in clients:
+        path = vhost_path(entry['name'])
+        done = 'refused' if entry['name'] in refused else 'written' if path in files['write'] else 'unchanged'
+        vhosts[entry['name']] = {'host': '%s.%s' % (entry['subdomain'], domain), 'action': done}
+    for path in files['delete']:
+        if client_of(path):
+            vhosts[client_of(path)] = {'host': None, 'action': 'removed'}
+    admin = {'host': '%s.%s' % (ADMIN_SUBDOMAIN, domain) if admin_url else None,
+             'action': 'refused' if refused.get(vhost_name(ADMIN_VHOST)) else 'written' if ADMIN_VHOST in files['write'] else
+             'removed' if ADMIN_VHOST in files['delete'] else 'unchanged' if admin_url else 'absent'}
+    vhosts.pop(vhost_name(ADMIN_VHOST), None)
+    return vhosts, admin
+
+
+def refused_errors(refused, domain, lang='en'):
+    """The operator's lines of the vhosts nginx refused, the clients' first, then the back-office's."""
+    admin = vhost_name(ADMIN_VHOST)
+    errors = [msg('proxy_vhost_failed', lang, client=name, error=error)
+              for name, error in sorted(refused.items()) if name != admin]
+    if refused.get(admin):
+        errors.append(msg('proxy_backoffice_failed', lang, host='%s.%s' % (ADMIN_SUBDOMAIN, domain),
+                          error=refused[admin]))
+    return errors

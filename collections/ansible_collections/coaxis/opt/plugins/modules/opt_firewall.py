@@ -37,10 +37,12 @@ description:
     jumps end up before C(DOCKER-USER) in C(FORWARD)), without Ansible.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
-    description: Plans the container and rule changes, changes nothing.
+    description: Plans the container and rule changes, changes nothing (it reads the rules of the running
+      container and asks it to check them, as outside check mode).
   diff_mode:
     support: full
     description: The saved rule set before and after.
@@ -236,241 +238,146 @@ status:
   returned: always
   type: str
   sample: in place (nft)
+plan:
+  description: What was done (in check mode, what would be done).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action: {description: "V(create), V(recreate) or V(start) the container; V(apply) the rule set.", type: str}
+    target: {description: What it is done to., type: str}
+    reason: {description: "The clients added and pruned, or null.", type: str}
+  sample: [{action: apply, target: "rule set opt-firewall:/var/lib/opt-firewall/rules.v4", reason: "added: acme"}]
+summary:
+  description: The operator's line, what used to be C(message) (clients with rules, backend, added, pruned).
+  returned: always
+  type: list
+  elements: str
+  sample: ["firewall of opt-clients: 1 client(s) with rules, backend nft; added: acme; pruned: -"]
+errors:
+  description: Every problem found; empty on success.
+  returned: always
+  type: list
+  elements: str
 """
 
-import os
-import socket
-import traceback
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _edgeread, _fwapply, _fwplan, _fwread, _limits, _naming
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _naming, _edgeread, _fwplan, _ipplan
-from ansible_collections.coaxis.opt.plugins.module_utils import _limits, _render
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-START_WAIT = 10
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        network=dict(type='str', required=True),
-        bridge_name=dict(type='str'),
-        coaxis_lans=dict(type='list', elements='str', required=True),
-        clients=dict(type='list', elements='dict', required=True, options=dict(
-            name=dict(type='str', required=True),
-            ip=dict(type='str', required=True),
-            ports=dict(type='list', elements='int', default=[]),
-            sites=dict(type='list', elements='dict', default=[], options=dict(
-                name=dict(type='str'),
-                host=dict(type='str', required=True),
-                port=dict(type='int', default=22),
-            )),
+SPEC = dict(
+    network=dict(type='str', required=True),
+    bridge_name=dict(type='str'),
+    coaxis_lans=dict(type='list', elements='str', required=True),
+    clients=dict(type='list', elements='dict', required=True, options=dict(
+        name=dict(type='str', required=True),
+        ip=dict(type='str', required=True),
+        ports=dict(type='list', elements='int', default=[]),
+        sites=dict(type='list', elements='dict', default=[], options=dict(
+            name=dict(type='str'),
+            host=dict(type='str', required=True),
+            port=dict(type='int', default=22),
         )),
-        coaxis_sources=dict(type='list', elements='str'),
-        dns_servers=dict(type='list', elements='str'),
-        admin_url=dict(type='str'),
-        admin_address=dict(type='str'),
-        deployed_only=dict(type='bool', default=True),
-        include=dict(type='list', elements='str', default=[]),
-        image=dict(type='str', required=True),
-        name=dict(type='str', default='opt-firewall'),
-        volume=dict(type='str', default='opt-firewall'),
-        backend=dict(type='str', default='auto', choices=list(_fwplan.BACKENDS)),
-        interval=dict(type='int', default=5),
-        limits=dict(type='dict', default={}),
-        log=dict(type='dict', default={}),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    )),
+    coaxis_sources=dict(type='list', elements='str'),
+    dns_servers=dict(type='list', elements='str'),
+    admin_url=dict(type='str'),
+    admin_address=dict(type='str'),
+    deployed_only=dict(type='bool', default=True),
+    include=dict(type='list', elements='str', default=[]),
+    image=dict(type='str', required=True),
+    name=dict(type='str', default='opt-firewall'),
+    volume=dict(type='str', default='opt-firewall'),
+    backend=dict(type='str', default='auto', choices=list(_fwplan.BACKENDS)),
+    interval=dict(type='int', default=5),
+    limits=dict(type='dict', default={}),
+    log=dict(type='dict', default={}),
+)
 
 
-def bridge_of(client, network):
-    data = client.api.inspect_network(network)
-    return (data.get('Options') or {}).get('com.docker.network.bridge.name') or 'br-' + data['Id'][:12]
+def requested(run):
+    """(clients with their egress, admin allow, errors): the request checked, site names resolved."""
+    params, lang = run.params, run.lang
+    clients = params['clients']
+    errors = _fwplan.validate(params['coaxis_lans'], clients, lang, sources=params['coaxis_sources'])
+    errors += _fwplan.validate_dns_servers(params['dns_servers'], lang)
+    allow, allow_errors = _fwplan.admin_allow(params['admin_url'], params['admin_address'], lang)
+    errors += allow_errors + _limits.validate_limits('firewall', params['limits'], 'limits', lang)
+    errors += _limits.validate_log(params['log'], 'log', lang)
+    if not errors:
+        dns = params['dns_servers']
+        if dns is None:
+            dns = _fwread.host_dns_servers() if _fwplan.names_a_site_by_host_name(clients) else []
+        clients, egress_errors = _fwplan.resolve_egress(clients, _fwread.resolve, dns, lang)
+        errors += egress_errors
+    return clients, allow, errors
 
 
-def admin_allow(params, lang):
-    """([{name, address, port}], errors) for the admin interface the clients may reach."""
-    if not params['admin_url']:
-        return [], []
-    parsed = _render.parse_admin_url(params['admin_url'])
-    if parsed is None:
-        return [], [msg('admin_url_invalid', lang, url=params['admin_url'])]
-    address = params['admin_address'] or parsed[1]
-    if _ipplan.parse_ipv4(address) is None:
-        return [], [msg('fw_admin_not_address', lang, host=address)]
-    return [{'name': 'admin', 'address': address, 'port': parsed[2]}], []
-
-
-RESOLV_CONF = '/etc/resolv.conf'
-RESOLVED_CONF = '/run/systemd/resolve/resolv.conf'
-
-
-def name_servers(path):
-    """IPv4 name servers of a resolv.conf, [] when it cannot be read."""
+def engine_facts(run, errors):
+    """(bridge, image id), adding to ``errors`` what the engine lacks."""
+    params = run.params
+    run.step('step_firewall_inspect')
     try:
-        with open(path) as handle:
-            lines = handle.read().splitlines()
-    except (IOError, OSError):
-        return []
-    return [line.split()[1] for line in lines
-            if len(line.split()) > 1 and line.split()[0] == 'nameserver' and _ipplan.parse_ipv4(line.split()[1])]
-
-
-def host_dns_servers():
-    """The resolvers the engine hands its containers: the host's, or systemd-resolved's upstreams
-    when the host only names its local stub (the engine does the same)."""
-    servers = name_servers(RESOLV_CONF)
-    if servers and all(server.startswith('127.') for server in servers):
-        servers = name_servers(RESOLVED_CONF)
-    return [server for server in servers if not server.startswith('127.')]
-
-
-def resolve(host):
+        bridge = _fwread.bridge_of(run.client, params['network'])
+        errors += _fwplan.validate_bridge(bridge, run.lang)
+    except _docker.NotFound:
+        # In check mode the run that would create the network has not; show the rules anyway.
+        bridge = params['bridge_name'] or 'br-(%s)' % params['network']
+        if not run.check_mode:
+            errors.append(run.msg('fw_network_missing', network=params['network'], url=run.url))
     try:
-        return [info[4][0] for info in socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)]
-    except (socket.gaierror, UnicodeError):
-        return []
+        image_id = run.client.api.inspect_image(params['image'])['Id']
+    except _docker.NotFound:
+        errors.append(run.msg('fw_image_missing', image=params['image'], url=run.url))
+        image_id = None
+    if not errors:
+        errors += _limits.engine_cpus_errors('firewall', params['limits'], run.client.info().get('NCPU'), 'limits',
+                                             run.url, run.lang)
+    return bridge, image_id
 
 
-def create_container(client, spec):
-    binds = ['%s:%s:rw' % (spec['volume'], _fwplan.STATE_DIR)]
-    if spec['xtables_lock']:
-        # Create the host's lock file if no iptables run made it yet: a missing bind source
-        # would become a directory.
-        with open(_fwplan.XTABLES_LOCK, 'a'):
-            pass
-        binds.append('%s:%s:rw' % (_fwplan.XTABLES_LOCK, _fwplan.XTABLES_LOCK))
-    host_config = client.api.create_host_config(
-        network_mode='host', cap_drop=['ALL'], cap_add=spec['cap_add'], read_only=True,
-        tmpfs={'/run': 'rw,nosuid,nodev,noexec,size=1m'}, binds=binds,
-        restart_policy={'Name': spec['restart']}, security_opt=['no-new-privileges:true'],
-        **_limits.host_config_args(spec['limits'], spec['log']))
-    created = client.api.create_container(
-        spec['image'], name=spec['name'], host_config=host_config, labels=_fwplan.container_labels(spec),
-        environment={'OPT_FIREWALL_BACKEND': spec['backend'], 'OPT_FIREWALL_INTERVAL': str(spec['interval'])})
-    return created['Id']
+def plan(run):
+    params = run.params
+    clients, allow, errors = requested(run)
+    bridge, image_id = engine_facts(run, errors)
+    if errors:
+        raise Refused(errors)
+    if params['deployed_only']:
+        clients = _fwplan.deployed(clients, _naming.managed_client_names(run.client), params['include'])
+    spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
+                                     params['interval'], params['limits'], params['log'])
+    desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow, params['coaxis_sources'])
+    observed = _docker.observe_service(run.client, params['name'], image_id)
+    current_rules = _edgeread.read_rules(run.client, observed['id']) if observed else ''
+    running = observed['id'] if observed and observed['running'] else None
+    status, status_text = _fwapply.status(run.client, running, run.lang)
+    decided = _fwplan.plan(spec, observed, current_rules, status, desired_rules)
+    run.step('step_firewall_check')
+    backend = _fwapply.backend(run.client, observed['id']) if observed else ''
+    final_rules = desired_rules if (decided['apply'] or not observed) else current_rules
+    return Plan(_fwplan.plan_actions(params['name'], decided), changed=decided['changed'],
+                summary=_fwplan.summary(params['network'], final_rules, backend, decided, run.lang),
+                before=current_rules, after=desired_rules, header='%s:%s' % (params['name'], _fwplan.RULES_FILE),
+                container=dict(name=params['name'], id=observed['id'] if observed else None,
+                               action=decided['container']),
+                clients=_fwplan.clients_in(final_rules), added=decided['added'], pruned=decided['pruned'],
+                rules=_fwplan.rule_lines(final_rules), backend=backend, status=status_text,
+                data=dict(spec=spec, observed=observed, rules=desired_rules, final=final_rules, decided=decided))
 
 
-def ensure_running(client, container_id, name, lang):
-    failure = _docker.start_and_wait(client, container_id, START_WAIT)
-    if failure:
-        raise FirewallError(msg('fw_not_running', lang, name=name, state=failure[0], logs=failure[1]))
-
-
-class FirewallError(Exception):
-    """A step failed; the message is rendered for the operator."""
-
-
-def converge(client, spec, observed, desired_rules, plan, lang):
-    """Mutations, in order: volume, container, rule set. Returns the container id."""
-    container_id = observed['id'] if observed else None
-    if plan['container'] in ('create', 'recreate'):
-        try:
-            client.api.inspect_volume(spec['volume'])
-        except _docker.NotFound:
-            client.api.create_volume(spec['volume'], labels=_fwplan.volume_labels())
-        if container_id:
-            # The kernel keeps the rules while the container is replaced.
-            client.api.remove_container(container_id, force=True)
-        container_id = create_container(client, spec)
-    if plan['container'] != 'none':
-        ensure_running(client, container_id, spec['name'], lang)
-    if plan['apply']:
-        new = os.path.basename(_fwplan.RULES_FILE) + '.new'
-        archive = _configapply.build_archive({new: {'content': desired_rules, 'mode': 0o600, 'uid': 0, 'gid': 0}})
-        client.api.put_archive(container_id, _fwplan.STATE_DIR, archive)
-        code, output = _docker.exec_command(client, container_id,
-                                            ['opt-firewall', 'apply', '%s/%s' % (_fwplan.STATE_DIR, new)])
-        if code != 0:
-            raise FirewallError(msg('fw_apply_failed', lang, error=output or msg('fw_apply_exit', lang, code=code)))
-    return container_id
+def apply(run, planned):
+    run.step('step_firewall_update')
+    data = planned.data
+    container_id = _fwapply.converge(run.client, data['spec'], data['observed'], data['rules'], data['decided'],
+                                     run.lang)
+    planned.result['container']['id'] = container_id
+    planned.result['status'] = _fwapply.status(run.client, container_id, run.lang)[1]
+    run.step('step_firewall_check')
+    backend = planned.result['backend'] = _fwapply.backend(run.client, container_id)
+    planned.summary = [_fwplan.summary(run.params['network'], data['final'], backend, data['decided'], run.lang)]
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    url = params['docker_host']
-    _docker.check_requirements(module)
-    clients = params['clients']
-    sources = params['coaxis_sources']
-    errors = _fwplan.validate(params['coaxis_lans'], clients, lang, sources=sources)
-    errors += _fwplan.validate_dns_servers(params['dns_servers'], lang)
-    allow, allow_errors = admin_allow(params, lang)
-    errors += allow_errors
-    errors += _limits.validate_limits('firewall', params['limits'], 'limits', lang) + _limits.validate_log(
-        params['log'], 'log', lang)
-    if not errors:
-        named = any(not _ipplan.parse_ipv4(site['host']) for c in clients for site in c.get('sites') or [])
-        dns = params['dns_servers'] if params['dns_servers'] is not None else (host_dns_servers() if named else [])
-        clients, egress_errors = _fwplan.resolve_egress(clients, resolve, dns, lang)
-        errors += egress_errors
-
-    client = _docker.docker_client(module)
-    step = msg('step_firewall_inspect', lang)
-    try:
-        try:
-            bridge = bridge_of(client, params['network'])
-            errors += _fwplan.validate_bridge(bridge, lang)
-        except _docker.NotFound:
-            # In check mode the run that would create the network has not; show the rules anyway.
-            bridge = params['bridge_name'] or 'br-(%s)' % params['network']
-            if not module.check_mode:
-                errors.append(msg('fw_network_missing', lang, network=params['network'], url=url))
-        try:
-            image_id = client.api.inspect_image(params['image'])['Id']
-        except _docker.NotFound:
-            errors.append(msg('fw_image_missing', lang, image=params['image'], url=url))
-            image_id = None
-        if not errors:
-            errors += _limits.engine_cpus_errors('firewall', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
-        if errors:
-            module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
-
-        if params['deployed_only']:
-            clients = _fwplan.deployed(clients, _naming.managed_client_names(client), params['include'])
-        spec = _fwplan.desired_container(params['name'], params['image'], params['volume'], params['backend'],
-                                         params['interval'], params['limits'], params['log'])
-        desired_rules = _fwplan.render_rules(bridge, params['coaxis_lans'], clients, allow, sources)
-        observed = _docker.observe_service(client, params['name'], image_id)
-        current_rules = _edgeread.read_rules(client, observed['id']) if observed else ''
-        status, status_text = None, msg('fw_status_no_container', lang)
-        if observed and observed['running']:
-            status, status_text = _docker.exec_command(client, observed['id'], ['opt-firewall', 'check'])
-        plan = _fwplan.plan(spec, observed, current_rules, status, desired_rules)
-
-        container_id = observed['id'] if observed else None
-        backend = None
-        if plan['changed'] and not module.check_mode:
-            step = msg('step_firewall_update', lang)
-            container_id = converge(client, spec, observed, desired_rules, plan, lang)
-            status, status_text = _docker.exec_command(client, container_id, ['opt-firewall', 'check'])
-        if container_id and (observed or not module.check_mode):
-            step = msg('step_firewall_check', lang)
-            running = client.api.inspect_container(container_id)['State'].get('Running')
-            backend = _docker.exec_command(client, container_id, ['opt-firewall', 'backend'])[1] if running else None
-    except (FirewallError, _docker.DockerException, _docker.RequestException) as exc:
-        if isinstance(exc, FirewallError):
-            module.fail_json(msg=str(exc), changed=True)
-        module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())
-
-    final_rules = desired_rules if (plan['apply'] or not observed) else current_rules
-    result = dict(
-        changed=plan['changed'],
-        container=dict(name=params['name'], id=container_id, action=plan['container']),
-        clients=_fwplan.clients_in(final_rules),
-        added=plan['added'], pruned=plan['pruned'],
-        rules=_fwplan.rule_lines(final_rules),
-        backend=backend or '', status=status_text,
-        message=msg('fw_summary', lang, network=params['network'], count=len(_fwplan.clients_in(final_rules)),
-                    backend=backend or '?', added=', '.join(plan['added']) or '-',
-                    pruned=', '.join(plan['pruned']) or '-'),
-    )
-    if module._diff:
-        result['diff'] = dict(before=current_rules, after=desired_rules,
-                              before_header='%s:%s' % (params['name'], _fwplan.RULES_FILE),
-                              after_header='%s:%s' % (params['name'], _fwplan.RULES_FILE))
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply).main()
 
 
 if __name__ == '__main__':

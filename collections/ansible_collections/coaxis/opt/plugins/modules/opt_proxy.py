@@ -27,10 +27,12 @@ description:
   - Clients missing from O(clients) lose their vhost.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
-    description: Plans the container and the files, changes nothing.
+    description: Plans the container and the files, changes nothing (it reads the files of the existing
+      container).
   diff_mode:
     support: full
     description: Each file before and after (the private key is shown as its size and hash).
@@ -147,191 +149,118 @@ admin:
   returned: always
   type: dict
   sample: {host: opt.coaxis.com, action: unchanged}
+plan:
+  description: What was done (in check mode, what would be done).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action: {description: "V(create), V(recreate) or V(start) the container; V(write) or V(remove) a file.", type: str}
+    target: {description: "The container, or C(<container>:<file>) under C(/etc/opt-edge).", type: str}
+    reason: {description: Always null., type: str}
+  sample: [{action: write, target: "opt-edge:vhosts/acme.conf", reason: null}]
+summary:
+  description: The operator's lines (none for this module; the playbooks show the client URLs from O(clients)).
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Every problem found; empty on success. A vhost nginx refused is one line naming its client.
+  returned: always
+  type: list
+  elements: str
 """
 
-import traceback
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _edgeread, _limits, _naming, _proxyapply, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _naming, _edgeread, _limits, _proxyplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-ROOT = _proxyplan.ROOT
-
-
-class ProxyError(Exception):
-    """A step failed; the message is rendered for the operator."""
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        domain=dict(type='str', required=True),
-        clients=dict(type='list', elements='dict', required=True, options=dict(
-            name=dict(type='str', required=True), subdomain=dict(type='str'),
-            ip=dict(type='str', required=True), extra=dict(type='list', elements='str', default=[]))),
-        deployed_only=dict(type='bool', default=True),
-        include=dict(type='list', elements='str', default=[]),
-        tls_cert=dict(type='str', required=True),
-        tls_key=dict(type='str', required=True, no_log=True),
-        admin_url=dict(type='str', default=''),
-        client_port=dict(type='int', default=8080),
-        image=dict(type='str', required=True),
-        name=dict(type='str', default='opt-edge'),
-        volume=dict(type='str', default='opt-edge'),
-        limits=dict(type='dict', default={}),
-        log=dict(type='dict', default={}),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    domain=dict(type='str', required=True),
+    clients=dict(type='list', elements='dict', required=True, options=dict(
+        name=dict(type='str', required=True), subdomain=dict(type='str'),
+        ip=dict(type='str', required=True), extra=dict(type='list', elements='str', default=[]))),
+    deployed_only=dict(type='bool', default=True),
+    include=dict(type='list', elements='str', default=[]),
+    tls_cert=dict(type='str', required=True),
+    tls_key=dict(type='str', required=True, no_log=True),
+    admin_url=dict(type='str', default=''),
+    client_port=dict(type='int', default=8080),
+    image=dict(type='str', required=True),
+    name=dict(type='str', default='opt-edge'),
+    volume=dict(type='str', default='opt-edge'),
+    limits=dict(type='dict', default={}),
+    log=dict(type='dict', default={}),
+)
 
 
-def put(client, container, files, prefix=''):
-    archive = _configapply.build_archive(
-        dict((prefix + path, {'content': e['content'], 'mode': e['mode'], 'uid': 0, 'gid': 0}) for path, e in files.items()),
-        dir_owner=(0, 0))
-    client.api.put_archive(container, ROOT, archive)
-
-
-def run(client, container, argv):
-    return _docker.exec_command(client, container, argv)
-
-
-def create(client, spec):
+def checked(run):
+    """The clients (subdomain defaulted) and the edge image's id; Refused with every problem."""
+    params = run.params
+    clients = [dict(entry, subdomain=entry['subdomain'] or entry['name']) for entry in params['clients']]
+    errors = _proxyplan.validate(params['domain'], clients, params['tls_cert'], params['tls_key'], run.lang,
+                                 admin_url=params['admin_url'])
+    errors += _limits.validate_limits('edge', params['limits'], 'limits', run.lang)
+    errors += _limits.validate_log(params['log'], 'log', run.lang)
+    run.step('step_proxy_inspect')
+    image_id = None
     try:
-        client.api.inspect_volume(spec['volume'])
+        image_id = run.client.api.inspect_image(params['image'])['Id']
     except _docker.NotFound:
-        client.api.create_volume(spec['volume'], labels=_proxyplan.labels())
-    host_config = client.api.create_host_config(
-        network_mode='host', cap_drop=['ALL'], cap_add=spec['cap_add'], read_only=True,
-        tmpfs={'/run': 'rw,nosuid,nodev,size=16m'}, binds=['%s:%s:rw' % (spec['volume'], ROOT)],
-        restart_policy={'Name': spec['restart']}, security_opt=['no-new-privileges:true'],
-        **_limits.host_config_args(spec['limits'], spec['log']))
-    return client.api.create_container(spec['image'], name=spec['name'], host_config=host_config,
-                                       labels=_proxyplan.labels(spec))['Id']
+        errors.append(run.msg('proxy_image_missing', image=params['image'], url=run.url))
+    if not errors:
+        errors += _limits.engine_cpus_errors('edge', params['limits'], run.client.info().get('NCPU'), 'limits', run.url,
+                                             run.lang)
+    if errors:
+        raise Refused(errors)
+    if params['deployed_only']:
+        keep = _naming.managed_client_names(run.client) | set(params['include'])
+        clients = [entry for entry in clients if entry['name'] in keep]
+    return clients, image_id
 
 
-def start(client, container, name, lang):
-    failure = _docker.start_and_wait(client, container, 10,
-                                     ready=lambda c, cid: run(c, cid, ['nginx', '-t', '-q'])[0] == 0)
-    if failure:
-        raise ProxyError(msg('proxy_not_running', lang, name=name, state=failure[0], logs=failure[1]))
+def plan(run):
+    params = run.params
+    clients, image_id = checked(run)
+    spec = _proxyplan.desired_container(params['name'], params['image'], params['volume'], params['limits'], params['log'])
+    desired = _proxyplan.desired_files(params['domain'], clients, params['tls_cert'], params['tls_key'],
+                                       params['client_port'], admin_url=params['admin_url'])
+    observed = _docker.observe_service(run.client, params['name'], image_id)
+    current = _edgeread.read_edge_files(run.client, observed['id']) if observed else {}
+    container = _proxyplan.container_action(spec, observed)
+    files = _proxyplan.plan_files(desired, current)
+    planned = Plan(_proxyplan.plan_actions(params['name'], container, files), summary=[],
+                   diff=_proxyplan.files_diff(files, current, desired),
+                   container=dict(name=params['name'], id=observed['id'] if observed else None, action=container),
+                   data=dict(spec=spec, observed=observed, container=container, desired=desired, current=current,
+                             clients=clients))
+    answer_files(run, planned, files, {})
+    return planned
 
 
-def apply(client, container, desired, current, plan, lang):
-    """Write what nginx accepts; returns {client: nginx message} of the refused vhosts."""
-    vhosts = [p for p in plan['write'] if _proxyplan.is_vhost(p)]
-    refused = {}
-    if vhosts:
-        run(client, container, ['rm', '-rf', '%s/%s' % (ROOT, _proxyplan.STAGING)])
-        staged = dict((p, desired[p]) for p in plan['write'])
-        put(client, container, staged, prefix=_proxyplan.STAGING + '/')
-        code, output = run(client, container, ['opt-edge', 'check', '%s/%s' % (ROOT, _proxyplan.STAGING)])
-        if code != 0:
-            raise ProxyError(msg('proxy_reload_failed', lang, error=output))
-        refused = dict((c, e) for c, e in _proxyplan.parse_check(output, lang).items() if e)
-        run(client, container, ['rm', '-rf', '%s/%s' % (ROOT, _proxyplan.STAGING)])
-    writes = [p for p in plan['write'] if _proxyplan.vhost_name(p) not in refused]
-    if writes:
-        put(client, container, dict((p, desired[p]) for p in writes))
-    if plan['delete']:
-        run(client, container, ['rm', '-f'] + ['%s/%s' % (ROOT, p) for p in plan['delete']])
-    if writes or plan['delete']:
-        code, output = run(client, container, ['nginx', '-t', '-q'])
-        if code != 0:
-            restore = dict((p, current[p]) for p in writes + plan['delete'] if p in current)
-            if restore:
-                put(client, container, restore)
-            added = [p for p in writes if p not in current]
-            if added:
-                run(client, container, ['rm', '-f'] + ['%s/%s' % (ROOT, p) for p in added])
-            raise ProxyError(msg('proxy_reload_failed', lang, error=output))
-        run(client, container, ['nginx', '-s', 'reload'])
-    return refused
+def answer_files(run, planned, files, refused):
+    """The answer's vhosts and back-office for a files plan and the vhosts nginx refused."""
+    planned.result['vhosts'], planned.result['admin'] = _proxyplan.vhost_results(
+        planned.data['clients'], run.params['domain'], run.params['admin_url'], files, refused)
+
+
+def apply(run, planned):
+    run.step('step_proxy_update')
+    data = planned.data
+    container_id, files, current, refused = _proxyapply.converge(
+        run.client, data['spec'], data['observed'], data['container'], data['desired'], data['current'], run.lang)
+    planned.result['container']['id'] = container_id
+    planned.diff = _proxyplan.files_diff(files, current, data['desired'])
+    answer_files(run, planned, files, refused)
+    errors = _proxyplan.refused_errors(refused, run.params['domain'], run.lang)
+    if errors:
+        failure = dict(planned.result, plan=planned.actions, summary=planned.summary)
+        if run.module._diff:
+            failure['diff'] = planned.diff
+        raise Refused(errors, **failure)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang, url = params['lang'], params['docker_host']
-    _docker.check_requirements(module)
-    clients = [dict(entry, subdomain=entry['subdomain'] or entry['name']) for entry in params['clients']]
-    errors = _proxyplan.validate(params['domain'], clients, params['tls_cert'], params['tls_key'], lang,
-                                 admin_url=params['admin_url'])
-    errors += _limits.validate_limits('edge', params['limits'], 'limits', lang) + _limits.validate_log(
-        params['log'], 'log', lang)
-    client = _docker.docker_client(module)
-    step = msg('step_proxy_inspect', lang)
-    refused = {}
-    try:
-        try:
-            image_id = client.api.inspect_image(params['image'])['Id']
-        except _docker.NotFound:
-            errors.append(msg('proxy_image_missing', lang, image=params['image'], url=url))
-        if not errors:
-            errors += _limits.engine_cpus_errors('edge', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
-        if errors:
-            module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
-        if params['deployed_only']:
-            keep = _naming.managed_client_names(client) | set(params['include'])
-            clients = [entry for entry in clients if entry['name'] in keep]
-        spec = _proxyplan.desired_container(params['name'], params['image'], params['volume'], params['limits'],
-                                            params['log'])
-        desired = _proxyplan.desired_files(params['domain'], clients, params['tls_cert'], params['tls_key'],
-                                           params['client_port'], admin_url=params['admin_url'])
-        observed = _docker.observe_service(client, params['name'], image_id)
-        current = _edgeread.read_edge_files(client, observed['id']) if observed else {}
-        container = 'create' if observed is None else (
-            'recreate' if observed['hash'] != spec['hash'] or observed['image_stale'] else
-            'start' if not observed['running'] else 'none')
-        plan = _proxyplan.plan_files(desired, current)
-        changed = container != 'none' or bool(plan['write'] or plan['delete'])
-        container_id = observed['id'] if observed else None
-        if changed and not module.check_mode:
-            step = msg('step_proxy_update', lang)
-            if container in ('create', 'recreate'):
-                if container_id:
-                    client.api.remove_container(container_id, force=True)
-                container_id = create(client, spec)
-                # The certificate and the 404 page first: nginx needs them to start at all.
-                base = dict((p, desired[p]) for p in desired if not _proxyplan.is_vhost(p))
-                put(client, container_id, base)
-                current = _edgeread.read_edge_files(client, container_id)
-                plan = _proxyplan.plan_files(desired, current)
-            if container != 'none':
-                start(client, container_id, params['name'], lang)
-            refused = apply(client, container_id, desired, current, plan, lang)
-    except ProxyError as exc:
-        module.fail_json(msg=str(exc), changed=True)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())
-
-    vhosts = {}
-    for entry in clients:
-        path = _proxyplan.vhost_path(entry['name'])
-        action = 'refused' if entry['name'] in refused else 'written' if path in plan['write'] else 'unchanged'
-        vhosts[entry['name']] = {'host': '%s.%s' % (entry['subdomain'], params['domain']), 'action': action}
-    for path in plan['delete']:
-        if _proxyplan.client_of(path):
-            vhosts[_proxyplan.client_of(path)] = {'host': None, 'action': 'removed'}
-    admin_host = '%s.%s' % (_proxyplan.ADMIN_SUBDOMAIN, params['domain'])
-    admin_refused = refused.pop(_proxyplan.vhost_name(_proxyplan.ADMIN_VHOST), None)
-    admin = {'host': admin_host if params['admin_url'] else None,
-             'action': 'refused' if admin_refused else 'written' if _proxyplan.ADMIN_VHOST in plan['write'] else
-             'removed' if _proxyplan.ADMIN_VHOST in plan['delete'] else 'unchanged' if params['admin_url'] else 'absent'}
-    vhosts.pop(_proxyplan.vhost_name(_proxyplan.ADMIN_VHOST), None)
-    result = dict(changed=changed, container=dict(name=params['name'], id=container_id, action=container),
-                  vhosts=vhosts, admin=admin)
-    if module._diff:
-        paths = plan['write'] + plan['delete']
-        result['diff'] = [dict(before_header=p, after_header=p,
-                               before=_proxyplan.shown(p, current[p]['content']) if p in current else '',
-                               after=_proxyplan.shown(p, desired[p]['content']) if p in desired else '')
-                          for p in paths]
-    if refused or admin_refused:
-        errors = [msg('proxy_vhost_failed', lang, client=name, error=error) for name, error in sorted(refused.items())]
-        if admin_refused:
-            errors.append(msg('proxy_backoffice_failed', lang, host=admin_host, error=admin_refused))
-        module.fail_json(msg='; '.join(errors), errors=errors, **result)
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply).main()
 
 
 if __name__ == '__main__':

@@ -246,3 +246,39 @@ def test_clients_may_reach_the_admin_interface():
         '-A COAXIS-OPT -i br-opt -d 192.168.2.20/32 -p tcp -m tcp --dport 8000 -m comment --comment "coaxis-opt allow=admin" -j ACCEPT',
         '-A COAXIS-OPT -i br-opt -o br-opt -m comment --comment "coaxis-opt isolation=client-to-client" -j REJECT',
     ]
+
+
+DECIDED = {'container': 'none', 'apply': True, 'added': ['acme'], 'pruned': ['globex', 'initech'], 'changed': True}
+
+
+def test_the_plan_names_the_container_and_the_rule_set_with_who_is_added_and_pruned():
+    assert _fwplan.plan_actions('opt-firewall', DECIDED) == [
+        {'action': 'apply', 'target': 'rule set opt-firewall:/var/lib/opt-firewall/rules.v4',
+         'reason': 'added: acme; pruned: globex, initech'}]
+    started = dict(DECIDED, container='start', added=[], pruned=[])
+    assert [(item['action'], item['reason']) for item in _fwplan.plan_actions('fw', started)] == [
+        ('start', None), ('apply', None)]
+    assert _fwplan.plan_actions('fw', dict(DECIDED, apply=False)) == []
+
+
+@pytest.mark.parametrize('lang, expected', [
+    ('en', 'firewall of opt-clients: 2 client(s) with rules, backend ?; added: acme; pruned: globex, initech'),
+    ('fr', 'pare-feu de opt-clients : 2 client(s) avec règles, backend ? ; ajoutés : acme ; retirés : globex, initech'),
+])
+def test_the_summary_is_the_operator_s_one_line(lang, expected):
+    rules = _fwplan.render_rules('br-opt', LANS, [ACME, GLOBEX], sources=SOURCES)
+    assert _fwplan.summary('opt-clients', rules, '', DECIDED, lang) == expected
+
+
+def test_the_admin_interface_must_be_an_address():
+    assert _fwplan.admin_allow('', None) == ([], [])
+    assert _fwplan.admin_allow('http://10.129.0.20:8000', None) == (
+        [{'name': 'admin', 'address': '10.129.0.20', 'port': 8000}], [])
+    assert _fwplan.admin_allow('http://admin.coaxis.test:8000', '10.129.0.21')[0][0]['address'] == '10.129.0.21'
+    allow, errors = _fwplan.admin_allow('http://admin.coaxis.test:8000', None)
+    assert allow == [] and len(errors) == 1 and 'admin.coaxis.test' in errors[0]
+
+
+def test_dns_is_needed_only_when_a_site_is_named_by_host_name():
+    assert not _fwplan.names_a_site_by_host_name([dict(ACME, sites=[{'host': '10.131.1.10'}])])
+    assert _fwplan.names_a_site_by_host_name([ACME, dict(GLOBEX, sites=[{'host': 'lyon.acme.test'}])])

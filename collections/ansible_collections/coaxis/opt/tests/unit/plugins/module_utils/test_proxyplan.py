@@ -131,3 +131,36 @@ def test_without_an_admin_interface_the_back_office_vhost_goes():
 def test_back_office_refusals(admin_url, clients, expected):
     errors = _proxyplan.validate('coaxis.com', clients, CERT, KEY, admin_url=admin_url)
     assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+SPEC = {'hash': 'h1'}
+RUNNING = {'id': 'c1', 'running': True, 'hash': 'h1', 'image_stale': False}
+
+
+@pytest.mark.parametrize('observed, expected', [
+    (None, 'create'), (dict(RUNNING, hash='h0'), 'recreate'), (dict(RUNNING, image_stale=True), 'recreate'),
+    (dict(RUNNING, running=False), 'start'), (RUNNING, 'none'),
+])
+def test_the_container_action(observed, expected):
+    assert _proxyplan.container_action(SPEC, observed) == expected
+
+
+def test_the_plan_and_the_answer_of_a_files_plan():
+    files = {'write': ['vhosts/acme.conf', _proxyplan.ADMIN_VHOST], 'delete': ['vhosts/initech.conf']}
+    assert _proxyplan.plan_actions('opt-edge', 'none', files) == [
+        {'action': 'write', 'target': 'opt-edge:vhosts/acme.conf', 'reason': None},
+        {'action': 'write', 'target': 'opt-edge:vhosts/_admin.conf', 'reason': None},
+        {'action': 'remove', 'target': 'opt-edge:vhosts/initech.conf', 'reason': None}]
+    clients = [{'name': 'acme', 'subdomain': 'acme'}, {'name': 'globex', 'subdomain': 'gx'}]
+    vhosts, admin = _proxyplan.vhost_results(clients, 'coaxis.test', 'http://10.129.0.20:8000', files, {'globex': 'bad'})
+    assert vhosts == {'acme': {'host': 'acme.coaxis.test', 'action': 'written'},
+                      'globex': {'host': 'gx.coaxis.test', 'action': 'refused'},
+                      'initech': {'host': None, 'action': 'removed'}}
+    assert admin == {'host': 'opt.coaxis.test', 'action': 'written'}
+    assert _proxyplan.vhost_results([], 'coaxis.test', '', {'write': [], 'delete': []}, {})[1] == {
+        'host': None, 'action': 'absent'}
+
+
+def test_a_refused_back_office_comes_after_the_clients():
+    errors = _proxyplan.refused_errors({'_admin': 'no', 'acme': 'bad'}, 'coaxis.test')
+    assert errors[0].startswith('acme: vhost refused by nginx') and 'opt.coaxis.test' in errors[1]
