@@ -15,31 +15,59 @@ LABX      := $(LAB) exec --
 COLL      := collections/ansible_collections/coaxis/opt
 DEB_PACKAGES := docker.io debootstrap iproute2 iptables openssh-client curl git util-linux \
                 ca-certificates shellcheck openssl chromium chromium-driver gettext postgresql
+# What `make check` needs of Debian: shellcheck, msgfmt for the portal's catalogs, git for the file lists.
+CHECK_PACKAGES := shellcheck gettext git
+# ruff lints the Python outside the collection (the collection has ansible-test sanity).
+RUFF_PATHS := images/docker-opt lab bench tests $(wildcard docs/*.py)
+# Every shell script of the checkout (tracked or new): *.sh, or a first line #!... sh or bash.
+SHELL_SCRIPTS = $(shell { git ls-files -co --exclude-standard -z 2>/dev/null \
+                  || find . \( -path ./.venv -o -path ./build -o -path ./.git \) -prune -o -type f -print0; } \
+                  | xargs -0 awk 'BEGIN { for (i = 1; i < ARGC; i++) { f = ARGV[i]; line = ""; read = (getline line < f); \
+                      if (read >= 0 && (f ~ /\.sh$$/ || line ~ /^\#!.*[\/ ](ba)?sh( |$$)/)) print f; close(f) } }' \
+                  | sed 's|^\./||' | sort)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup packages venv lab lab-engine images topology twin lab-down lab-clean \
-        demo test unit portal portal-pg lint sanity build docs awx ee lab-recovery integration molecule browser lock
+.PHONY: help setup packages check-packages venv lab lab-engine images topology twin lab-down lab-clean \
+        demo test check unit unit-python ruff shellcheck portal portal-pg lint sanity build docs awx ee lab-recovery \
+        integration molecule browser lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 setup: packages venv lab ## everything the demo and the tests need
 
-packages: ## Debian packages, installed only when missing
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+# The Debian packages of $(1), installed when missing.
+define install_missing
+	@missing=$$(for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 	if [ -n "$$missing" ]; then
 	  echo "installing: $$missing"
 	  apt-get update -qq
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null
 	fi
+endef
 
+packages: ## Debian packages, installed only when missing
+	$(call install_missing,$(DEB_PACKAGES))
+
+check-packages:
+	$(call install_missing,$(CHECK_PACKAGES))
+
+# One path setting for what the venv's python runs: coaxis-opt.pth in its site-packages names collections/, the
+# root (lab.paths...) and portal/, relative to itself, so each checkout sharing a venv finds its own (tests: pyproject.toml).
+PTH_ROOTS := collections . portal
 venv: $(VENV)/.installed ## Python venv with the pinned versions of requirements/constraints.txt
+	@site=$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+	$(PY) -c 'import os, sys; print(*(os.path.relpath(p, sys.argv[1]) for p in sys.argv[2:]), sep="\n")' \
+	  "$$site" $(addprefix $(CURDIR)/,$(PTH_ROOTS)) > "$$site/coaxis-opt.pth.new"
+	if cmp -s "$$site/coaxis-opt.pth.new" "$$site/coaxis-opt.pth"; then rm "$$site/coaxis-opt.pth.new"
+	else mv "$$site/coaxis-opt.pth.new" "$$site/coaxis-opt.pth"; fi
+
 $(VENV)/.installed: requirements/constraints.txt requirements/dev.in
 	[ -x $(PY) ] || python3 -m venv $(VENV)
 	$(BIN)/pip install -q -c requirements/constraints.txt -r requirements/dev.in 2>&1 | grep -v ' is ignored' || true
-	$(PY) -c 'import ansible, ansible_builder, docker, netaddr, molecule, ansible_runner'
+	$(PY) -c 'import ansible, ansible_builder, docker, netaddr, molecule, ansible_runner, ruff'
 	touch $@
 
 lab: lab-engine images topology lab-portal ## the private lab: engine, images, topology, the admin interface
@@ -76,13 +104,25 @@ demo: setup ## add client acme in the lab: its container, tunnels, a test job, i
 	$(LABX) $(BIN)/ansible-playbook playbooks/status.yml
 	@echo "status report: $$(ls -t $(CURDIR)/reports/status-*.html | head -n 1)"
 
-test: setup unit portal-pg lint sanity build docs awx lab-recovery integration molecule browser ## every test: unit, portal-pg, lint, sanity, build, docs, awx, integration, molecule, browser
+# check first: the offline tier fails in minutes, before the lab is built.
+test: check setup portal-pg build docs awx lab-recovery integration molecule browser ## every test: check, portal-pg, build, docs, awx, integration, molecule, browser
 	@echo "make test: all passed"
 
-unit: venv ## unit tests of the pure logic (no Docker), the collection's, mast's and the portal's (SQLite)
-	PYTHONPATH=collections $(BIN)/pytest -q -p no:cacheprovider $(COLL)/tests/unit tests/unit
+check: check-packages venv unit ruff shellcheck lint sanity ## the offline tier, no lab: unit tests, ruff, shellcheck, ansible-lint, ansible-test sanity
+	@echo "make check: all passed"
+
+unit: unit-python portal ## unit tests of the pure logic (no Docker), the collection's, mast's and the portal's (SQLite)
+
+# Two runs: a test file name (test_probe.py) is in both the collection's tree and mast's.
+unit-python: venv
+	$(BIN)/pytest -q -p no:cacheprovider $(COLL)/tests/unit tests/unit
 	$(BIN)/pytest -q -p no:cacheprovider images/docker-opt/tests
-	$(MAKE) --no-print-directory portal
+
+ruff: venv ## ruff over the Python outside the collection: mast, lab/, bench/, tests/, docs/
+	$(BIN)/ruff check --no-cache $(RUFF_PATHS)
+
+shellcheck: check-packages ## shellcheck over every shell script of the repository
+	shellcheck -x $(SHELL_SCRIPTS)
 
 # The portal's Django tests (test client, no lab); PORTAL_DATABASE_URL picks PostgreSQL. The
 # French catalogs are compiled first (gettext); the .mo files are not committed.

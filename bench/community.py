@@ -24,12 +24,11 @@ import time
 from pathlib import Path
 
 import docker
-import yaml
+
+import converge  # a sibling script, not a package
+import fleet_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-import converge  # noqa: E402  (a sibling script, not a package)
-import fleet_inventory  # noqa: E402
 
 PLAYBOOK = """
 - name: The same clients with community.docker, one module call per object

@@ -27,9 +27,9 @@ from pathlib import Path
 import docker
 import yaml
 
+import fleet_inventory  # a sibling script, not a package
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-import fleet_inventory  # noqa: E402  (a sibling script, not a package)
 
 ENGINE = fleet_inventory.engine_url(1)
 IMAGE = "coaxis/docker-opt:lab"

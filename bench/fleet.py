@@ -28,10 +28,10 @@ from pathlib import Path
 
 import docker
 
+import converge  # a sibling script, not a package
+import fleet_inventory
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-import converge  # noqa: E402  (a sibling script, not a package)
-import fleet_inventory  # noqa: E402
 
 
 NO_HEALTHCHECK_IMAGE = "coaxis/docker-opt:bench-no-healthcheck"
@@ -89,7 +89,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-fleet-") as tmp:
         out = Path(tmp) / "inventory"
         subprocess.run([sys.executable, str(ROOT / "bench" / "fleet_inventory.py"), "--clients", str(args.clients),
-                        "--hosts", str(args.hosts), "--out", str(out), "--image", image], check=True, capture_output=True)
+                        "--hosts", str(args.hosts), "--out", str(out), "--image", image],
+                       check=True, capture_output=True)
         for engine in engines:
             converge.clean(engine)
         state = Path(tmp) / "state"

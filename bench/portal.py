@@ -14,7 +14,6 @@ import ipaddress
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -71,7 +70,6 @@ def main():
         make_inventory(work / "inventory", args.clients)
         os.environ.update(PORTAL_TESTING="1", PORTAL_DATA_DIR=str(work), PORTAL_INVENTORY=str(work / "inventory"),
                           DJANGO_SETTINGS_MODULE="opt_portal.settings", PORTAL_SECURE_COOKIES="0")
-        sys.path[:0] = [str(ROOT / "portal"), str(ROOT / "collections")]
         import django
         django.setup()
         from django.core.management import call_command

@@ -9,16 +9,12 @@ Needs the lab (`make lab`) and client acme added (`make demo`). Measures:
   - reconnect time after the site's sshd is killed and started again     (goal <= 5 s)
 """
 import argparse
-import sys
 import threading
 import time
-from pathlib import Path
 
 import docker
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
-from lab_paths import (close_coaxis_path, open_coaxis_path, mast, send_job, site_config,  # noqa: E402
-                       wait_state, write_config)
+from lab.paths import close_coaxis_path, mast, open_coaxis_path, send_job, site_config, wait_state, write_config
 
 ACME = "10.128.0.10"
 KIB = 1024

@@ -42,11 +42,7 @@ COLON = {'en': ': ', 'fr': ' : '}
 
 def load_catalog():
     """The catalog module, imported from this repository's collection (never an installed copy)."""
-    sys.path.insert(0, str(COLLECTIONS))
-    try:
-        from ansible_collections.coaxis.opt.plugins.module_utils import _messages
-    finally:
-        sys.path.remove(str(COLLECTIONS))
+    from ansible_collections.coaxis.opt.plugins.module_utils import _messages
     if Path(_messages.__file__).resolve() != CATALOG.resolve():
         raise SystemExit('gen_errors.py: imported %s, expected %s' % (_messages.__file__, CATALOG))
     return _messages

@@ -4,6 +4,7 @@
 # from this tarball (imported by lab/images.py). Rebuilt only when missing.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lab/lab.env
 source "$here/lab.env"
 
 SUITE=${LAB_SUITE:-bookworm}

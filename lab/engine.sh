@@ -81,30 +81,32 @@ container_pids() {
 }
 
 kill_engine() {
-  local pids i
-  pids=$( (lab_pids; container_pids) | sort -u)
-  [ -n "$pids" ] || return 0
-  log "stopping engine processes: $(echo $pids)"
-  kill -TERM $pids 2>/dev/null || true
+  local pids p alive
+  mapfile -t pids < <( (lab_pids; container_pids) | sort -u)
+  [ "${#pids[@]}" -gt 0 ] || return 0
+  log "stopping engine processes: ${pids[*]}"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
   # systemd as a container's PID 1 (the lab's Coaxis host) ignores SIGTERM: it shuts down on SIGRTMIN+3.
-  for p in $pids; do
+  for p in "${pids[@]}"; do
     if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = systemd ]; then kill -s RTMIN+3 "$p" 2>/dev/null || true; fi
   done
-  for i in $(seq 1 30); do  # bounded: 15 s, then KILL
-    pids=$(for p in $pids; do [ ! -d "/proc/$p" ] || echo "$p"; done)
-    [ -z "$pids" ] && return 0
+  for _ in $(seq 1 30); do  # bounded: 15 s, then KILL
+    alive=()
+    for p in "${pids[@]}"; do [ ! -d "/proc/$p" ] || alive+=("$p"); done
+    [ "${#alive[@]}" -eq 0 ] && return 0
+    pids=("${alive[@]}")
     sleep 0.5
   done
-  log "engine did not stop in 15 s; killing $(echo $pids)"
-  kill -KILL $pids 2>/dev/null || true
+  log "engine did not stop in 15 s; killing ${pids[*]}"
+  kill -KILL "${pids[@]}" 2>/dev/null || true
   sleep 0.5
 }
 
 unmount_under() {  # unmount everything mounted below the given paths, deepest first
   local m
-  for m in $(awk '{print $2}' /proc/mounts | grep -E "^($(IFS='|'; echo "$*"))(/|$)" | sort -r); do
+  while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
-  done
+  done < <(awk '{print $2}' /proc/mounts | grep -E "^($(IFS='|'; echo "$*"))(/|$)" | sort -r)
 }
 
 host_rule() {  # host_rule <table> <chain> <rule...>: append once, tagged
@@ -193,8 +195,7 @@ engine_up() {
     --config-file "$LAB_RUN/daemon.json" --host "unix://$LAB_SOCK" \
     --data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE" \
     --cgroup-parent "/$LAB_NAME" </dev/null >>"$LOG" 2>&1 &
-  local i
-  for i in $(seq 1 120); do  # bounded: 60 s
+  for _ in $(seq 1 120); do  # bounded: 60 s
     engine_answers && { log "engine up on $LAB_SOCK"; return 0; }
     sleep 0.5
   done
@@ -228,11 +229,11 @@ cmd_restart() {
   # What `systemctl restart docker` does: dockerd stops its containers and exits, then
   # starts again and brings back the ones with a restart policy.
   [ "$(id -u)" = 0 ] || die "run as root"
-  local p i
+  local p
   if [ -f "$PIDFILE" ] && p=$(cat "$PIDFILE" 2>/dev/null) && [ -d "/proc/$p" ]; then
     log "stopping dockerd ($p)"
     kill -TERM "$p"
-    for i in $(seq 1 60); do  # bounded: 30 s, then engine_up deals with what is left
+    for _ in $(seq 1 60); do  # bounded: 30 s, then engine_up deals with what is left
       [ -d "/proc/$p" ] || break
       sleep 0.5
     done
@@ -242,7 +243,7 @@ cmd_restart() {
 
 cmd_status() {
   local rc=0
-  [ -e "$NSPATH" ] && echo "namespace: $LAB_NS" || { echo "namespace: absent"; rc=1; }
+  if [ -e "$NSPATH" ]; then echo "namespace: $LAB_NS"; else echo "namespace: absent"; rc=1; fi
   if engine_answers; then echo "engine: up ($LAB_SOCK)"; else echo "engine: down"; rc=1; fi
   return $rc
 }

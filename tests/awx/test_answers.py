@@ -25,7 +25,8 @@ def host_key():
 def private_key():
     """A private key's armour around made-up base64: nothing here ever connects."""
     armour = "OPENSSH " + "PRIVATE KEY"
-    return "-----BEGIN %s-----\n%s\n-----END %s-----\n" % (armour, base64.b64encode(b"offline-test" * 4).decode(), armour)
+    body = base64.b64encode(b"offline-test" * 4).decode()
+    return "-----BEGIN %s-----\n%s\n-----END %s-----\n" % (armour, body, armour)
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,8 @@ def test_containerfile_installs_the_pinned_ansible_and_the_collection(context):
     containerfile = (context / "Containerfile").read_text()
     pins = constraints()
     refs = re.search(r'^ARG ANSIBLE_INSTALL_REFS="(.*)"$', containerfile, re.M).group(1).split()
-    assert sorted(refs) == sorted([f"ansible-core=={pins['ansible-core']}", f"ansible-runner=={pins['ansible-runner']}"])
+    assert sorted(refs) == sorted([f"ansible-core=={pins['ansible-core']}",
+                                   f"ansible-runner=={pins['ansible-runner']}"])
     assert "ansible-galaxy collection install" in containerfile and "COPY _build /build" in containerfile
     version = yaml.safe_load((COLL / "galaxy.yml").read_text())["version"]
     assert (context / "_build" / f"coaxis-opt-{version}.tar.gz").is_file()

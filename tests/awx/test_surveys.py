@@ -68,7 +68,8 @@ def awx_survey_errors(spec):
             if not isinstance(choices, list) or not choices:
                 errors.append(f"{where}: no choices")
                 continue
-            if any(not isinstance(c, str) or not c.strip() or "\n" in c for c in choices) or len(set(choices)) < len(choices):
+            if (any(not isinstance(c, str) or not c.strip() or "\n" in c for c in choices)
+                    or len(set(choices)) < len(choices)):
                 errors.append(f"{where}: choices must be distinct one-line strings: {choices}")
             if default not in ("", None) and default not in choices:
                 errors.append(f"{where}: default {default!r} is not a choice")
@@ -111,8 +112,9 @@ def test_both_languages_ask_the_same_questions_in_other_words(recorded):
         en_spec, fr_spec = en[name]["survey_spec"], fr[name]["survey_spec"]
         assert en_spec["name"] != fr_spec["name"], name
         for en_q, fr_q in zip(en_spec["spec"], fr_spec["spec"], strict=True):
-            assert {k: v for k, v in en_q.items() if k not in ("question_name", "question_description", "choices", "default")} \
-                == {k: v for k, v in fr_q.items() if k not in ("question_name", "question_description", "choices", "default")}
+            worded = ("question_name", "question_description", "choices", "default")
+            assert ({k: v for k, v in en_q.items() if k not in worded}
+                    == {k: v for k, v in fr_q.items() if k not in worded})
             assert en_q["question_description"] != fr_q["question_description"], (name, en_q["variable"])
 
 

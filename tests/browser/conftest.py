@@ -9,7 +9,6 @@ import base64
 import hashlib
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +23,6 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
 LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
 EDGE = "10.129.0.1"  # the Docker host's address on the Coaxis LAN; the edge listens there

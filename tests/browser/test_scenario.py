@@ -13,12 +13,11 @@ At the end the technician removes zenith (purge, confirmed twice) and takes it o
 the site forgets its key.
 """
 import subprocess
-import time
 
 import pytest
 
-from conftest import ARTIFACTS, LAB_STATE
-from lab_paths import COAXIS_HOST, open_coaxis_path, send_job, wait_job, printer_jobs
+from conftest import LAB_STATE
+from lab.paths import open_coaxis_path, send_job, wait_job, printer_jobs
 
 CLIENT = "zenith"
 ADMIN = "admin@zenith.example"

@@ -19,7 +19,6 @@ import contextlib
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import ansible_runner
@@ -30,8 +29,7 @@ from ansible.template import Templar
 from conftest import ROOT
 
 # The survey code configure.yml runs (the coaxis.opt.opt_survey filter calls it).
-sys.path.insert(0, str(ROOT / "collections"))
-from ansible_collections.coaxis.opt.plugins.module_utils._survey import survey_spec  # noqa: E402
+from ansible_collections.coaxis.opt.plugins.module_utils._survey import survey_spec
 
 AWX_VARS = ROOT / "awx" / "vars"
 

@@ -14,6 +14,8 @@ import docker
 import pytest
 import yaml
 
+from lab.probes import iptables
+
 ROOT = Path(__file__).resolve().parents[2]
 LAB_INVENTORY = ROOT / "inventories" / "lab"
 # The lab inventory's opt_lock_dir: the lab's own run directory.
@@ -136,11 +138,6 @@ def clean_engine(engine):
 
 
 FIREWALL_JUMPS = (("FORWARD", "DOCKER-USER"), ("DOCKER-USER", "COAXIS-OPT"), ("INPUT", "COAXIS-OPT-INPUT"))
-
-
-def iptables(*args, check=True):
-    """iptables of the lab namespace (the tests run inside it, as on the Docker host)."""
-    return subprocess.run(["iptables", "-w", "5", *args], capture_output=True, text=True, check=check)
 
 
 def clear_firewall():

@@ -10,14 +10,13 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 inventory, data, step = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-sys.path[:0] = [str(ROOT / "portal"), str(ROOT / "collections")]
 os.environ.update(DJANGO_SETTINGS_MODULE="opt_portal.settings", PORTAL_TESTING="1", PORTAL_DATA_DIR=str(data),
                   PORTAL_INVENTORY=str(inventory), PORTAL_VAULT_PASSWORD_FILE=str(inventory / "vault-password.txt"),
                   PORTAL_VAULT_ID="lab", PORTAL_STATIC_ROOT=str(data))
 data.mkdir(parents=True, exist_ok=True)
 
+# Django after the environment that makes its settings, the portal's models after django.setup().
 import django  # noqa: E402
 
 django.setup()

@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 
 from conftest import ensure_deployed, lab_address
-from lab_paths import COAXIS_HOST, connect_from
-from lab_probes import listening
+from lab.paths import COAXIS_HOST, connect_from
+from lab.probes import listening
 
 ADMIN = "10.129.0.20"
 ADMIN_CONTAINER = "opt-portal"  # the portal's web server (playbooks/portal.yml)

@@ -17,7 +17,7 @@ import yaml
 
 from awx_jobs import LaunchRefused, job_templates, run_job
 from conftest import LAB_INVENTORY, Inventory, clean_engine, vaulted_value
-from lab_paths import (COAXIS_HOST, LAB_STATE, printer_jobs, remove_coaxis_routes, send_job, wait_job,
+from lab.paths import (COAXIS_HOST, LAB_STATE, printer_jobs, remove_coaxis_routes, send_job, wait_job,
                        wait_state)
 
 CLIENTS = list(yaml.safe_load((LAB_INVENTORY / "hosts.yml").read_text())["all"]["children"]["opt_clients"]["hosts"])

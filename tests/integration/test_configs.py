@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, vaulted_value
-from lab_paths import (close_coaxis_path, open_coaxis_path, printer_jobs, send_job, status, wait_job,
+from lab.paths import (close_coaxis_path, open_coaxis_path, printer_jobs, send_job, status, wait_job,
                        wait_state)
 
 ACME = "10.128.0.10"

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import Inventory, container_ip, firewall_rules as rules
-from lab_paths import CLIENT_SUBNET, COAXIS_HOST, DOCKER_HOST_ON_COAXIS_LAN, remove_coaxis_routes
+from lab.paths import CLIENT_SUBNET, COAXIS_HOST, DOCKER_HOST_ON_COAXIS_LAN, remove_coaxis_routes
 
 DOCKER_HOST = "lab-docker-host"
 IMAGE = "coaxis/docker-opt:lab"

@@ -65,7 +65,8 @@ def test_a_broken_vhost_fails_for_its_client_alone(edge, engine):
     try:
         run = edge.playbook("add_client.yml", "-e", "client=globex")
         assert run.rc != 0, run
-        assert "globex: vhost refused by nginx, the previous one stays in place (the other clients are served): " in run.out
+        assert ("globex: vhost refused by nginx, the previous one stays in place (the other clients are served): "
+                in run.out)
         assert '"proxy_buffer_size" directive invalid value' in run.out
         assert engine.containers.get("opt-edge").exec_run(["cat", "/etc/opt-edge/vhosts/globex.conf"]).output == before
         assert json.loads(curl("acme.coaxis.test", "/healthz/")[1])["client"] == "acme"

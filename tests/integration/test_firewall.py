@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from conftest import ROOT, Inventory, deployment_changed, ensure_deployed, firewall_rules, iptables, lab_address
-from lab_paths import (COAXIS_HOST, close_coaxis_path, connect_from, open_coaxis_path, printer_jobs, send_job,
+from conftest import ROOT, Inventory, deployment_changed, ensure_deployed, firewall_rules, lab_address
+from lab.paths import (COAXIS_HOST, close_coaxis_path, connect_from, open_coaxis_path, printer_jobs, send_job,
                        wait_job, wait_state)
-from lab_probes import host_listening, permissive_engine
+from lab.probes import host_listening, iptables, permissive_engine
 
 ACME, GLOBEX, GATEWAY = "10.128.0.10", "10.128.0.11", "10.128.0.1"
 LYON_1 = "10.131.1.20"

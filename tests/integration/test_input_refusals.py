@@ -7,18 +7,14 @@ volumes, the firewall's rules and the files on the existing clients' config volu
 snapshot fixture of conftest.py). The check is the first task, so each refusal costs seconds.
 """
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._proxyplan import EXTRA_DIRECTIVES
+from ansible_collections.coaxis.opt.plugins.module_utils._render import HOST_KEY_TYPES
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg  # noqa: E402
-from ansible_collections.coaxis.opt.plugins.module_utils._proxyplan import EXTRA_DIRECTIVES  # noqa: E402
-from ansible_collections.coaxis.opt.plugins.module_utils._render import HOST_KEY_TYPES  # noqa: E402
-
-from conftest import LAB_INVENTORY  # noqa: E402
+from conftest import LAB_INVENTORY
 
 DOCKER_HOST = "lab-docker-host"
 LYON_KEY = yaml.safe_load((LAB_INVENTORY / "host_vars" / "acme" / "main.yml").read_text())["opt_sites"][0]["host_key"]
@@ -44,7 +40,8 @@ NOVA = {"opt_docker_host": DOCKER_HOST, "opt_sites": [site()], "opt_private_key"
 def add_nova(inventory, **change):
     """nova in the private inventory, with acme's vault file beside its variables."""
     (inventory.path / "host_vars" / "nova").mkdir()
-    shutil.copy(inventory.path / "host_vars" / "acme" / "vault.yml", inventory.path / "host_vars" / "nova" / "vault.yml")
+    host_vars = inventory.path / "host_vars"
+    shutil.copy(host_vars / "acme" / "vault.yml", host_vars / "nova" / "vault.yml")
     inventory.add_client("nova", **{**NOVA, **change})
 
 CASES = {

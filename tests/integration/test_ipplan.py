@@ -1,6 +1,5 @@
 """The address plan on the lab: refusals before any change, allocation, concurrency, the lock."""
 import json
-import re
 import subprocess
 import time
 import uuid
@@ -52,7 +51,8 @@ REFUSALS = [
                                              gateway="10.140.0.1"),
                           "client": ("acme", {"opt_ip": None}), "other": ("globex", {"opt_ip": None}),
                           "host": {"opt_reserved_ips": []}}, "acme",
-     "lab-docker-host: network opt-small: 10.140.0.0/30 has 1 usable address(es) for 2 client(s); use a shorter prefix"),
+     "lab-docker-host: network opt-small: 10.140.0.0/30 has 1 usable address(es) for 2 client(s); "
+     "use a shorter prefix"),
     ("unsafe-name", {"add": ("bad_name", {"opt_ip": "10.128.0.20"})}, "acme",
      "lab-docker-host: bad_name: invalid client name: use 2 to 32 characters, lowercase letters, digits and dashes, "
      "not starting or ending with a dash"),

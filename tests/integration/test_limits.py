@@ -35,7 +35,8 @@ def deployed_lab(engine, tmp_path_factory):
 
 
 @pytest.mark.parametrize("variable, value, message", [
-    ("opt_client_limits", {"memory": "1x"}, "lab-docker-host: opt_client_limits: memory '1x' is not a size in 16m..64g"),
+    ("opt_client_limits", {"memory": "1x"},
+     "lab-docker-host: opt_client_limits: memory '1x' is not a size in 16m..64g"),
     ("opt_edge_limits", {"pids": 8}, "lab-docker-host: opt_edge_limits: pids 8 is not a whole number in 16..65536"),
     ("opt_firewall_limits", {"cpu": 1}, "lab-docker-host: opt_firewall_limits: unknown key(s) cpu"),
     ("opt_log", {"driver": "syslog", "max_file": 0}, "lab-docker-host: opt_log: log driver 'syslog' is not one of"),

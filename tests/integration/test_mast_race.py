@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import deployment_changed, ensure_deployed
-from lab_paths import mast, site_config, status, two_sites_by_hand, wait_state, write_config
+from lab.paths import mast, site_config, status, two_sites_by_hand, wait_state, write_config
 
 ROUNDS = 20
 

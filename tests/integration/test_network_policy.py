@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from conftest import Inventory, deployment_changed, ensure_deployed, firewall_rules, lab_address
-from lab_paths import COAXIS_HOST, close_coaxis_path, connect_from, open_coaxis_path, wait_state
-from lab_probes import host_listening, lan_source, listening, our_chain_bypassed, permissive_engine, run_module
+from lab.paths import COAXIS_HOST, close_coaxis_path, connect_from, open_coaxis_path, wait_state
+from lab.probes import host_listening, lan_source, listening, our_chain_bypassed, permissive_engine, run_module
 
 ACME, GLOBEX = "10.128.0.10", "10.128.0.11"
 COAXIS, NOT_A_COAXIS_HOST = "10.129.0.10", "10.129.0.99"

@@ -121,5 +121,6 @@ def test_second_run_and_check_mode_change_nothing(clients):
 def test_a_short_secret_key_is_refused_before_any_change(clients):
     before = {name: clients.containers.get(name).id for name in (WEB, WORKER)}
     code, out = playbook("-e", "opt_portal_secret_key=short")
-    assert code != 0 and "opt_portal_secret_key is 5 characters long: give it at least 32 random ones" in out, out[-2000:]
+    assert code != 0, out[-2000:]
+    assert "opt_portal_secret_key is 5 characters long: give it at least 32 random ones" in out, out[-2000:]
     assert {name: clients.containers.get(name).id for name in (WEB, WORKER)} == before

@@ -6,22 +6,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 import yaml
+from django.conf import settings
 
 from conftest import ROOT, lab_address
-
-sys.path[:0] = [str(ROOT / "portal"), str(ROOT / "collections")]
-
-from django.conf import settings  # noqa: E402
 
 if not settings.configured:
     # The scan's messages without the portal's catalogs (English): no Django project needed here.
     settings.configure(USE_I18N=False, PROJECT_DIR=ROOT, PORTAL_INVENTORY=ROOT / "inventories" / "lab")
 
-from clients import engines, keys  # noqa: E402
+# The portal's app, imported once Django's settings are there.
+from clients import engines, keys
 
 LYON = "10.130.0.10"
 IMAGE = "coaxis/docker-opt:lab"
@@ -80,8 +77,10 @@ def test_a_client_made_as_the_portal_makes_it_passes_add_client(engine, inventor
 
 def flow(copy, data, step):
     """One step of portal_clients_flow.py (the portal's pages, its own process): what they showed."""
-    run = subprocess.run([sys.executable, str(ROOT / "tests" / "integration" / "portal_clients_flow.py"), str(copy),
-                          str(data), step], capture_output=True, text=True, timeout=300)
+    # The checkout's venv python: its coaxis-opt.pth names this checkout's portal/ and collections/.
+    run = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "tests" / "integration" /
+                          "portal_clients_flow.py"), str(copy), str(data), step], capture_output=True, text=True,
+                         timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
 

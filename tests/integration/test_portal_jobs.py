@@ -17,7 +17,7 @@ import time
 import pytest
 
 from conftest import LOCK_DIR, ROOT, Inventory, clean_engine
-from lab_paths import wait_state
+from lab.paths import wait_state
 
 PORTAL = ROOT / "portal"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -64,7 +64,8 @@ class Portal:
             job = Job.objects.get(pk={pk})
             print(json.dumps({{"state": job.state, "progress": job.progress, "summary": job.summary,
                                "error": job.error, "result": job.result, "playbook": job.playbook,
-                               "seconds": (job.finished_at - job.started_at).total_seconds() if job.finished_at else None}}))
+                               "seconds": ((job.finished_at - job.started_at).total_seconds()
+                                           if job.finished_at else None)}}))
         """)
 
     def run(self, kind, client="", lang="en", **extravars):

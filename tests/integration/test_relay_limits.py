@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import deployment_changed, ensure_deployed, lab_address
-from lab_paths import (COAXIS_HOST, close_coaxis_path, mast, open_coaxis_path, printer_jobs, send_job,
+from lab.paths import (COAXIS_HOST, close_coaxis_path, mast, open_coaxis_path, printer_jobs, send_job,
                        status, two_sites_by_hand, wait_job, wait_state)
 
 ACME = "10.128.0.10"

@@ -42,7 +42,8 @@ def test_remove_keeps_the_data_and_add_brings_the_client_back(deployed, inventor
     ip = container_ip(engine.containers.get("opt-acme"))
     run = inventory.playbook("remove_client.yml", "-e", "client=acme")
     assert run.rc == 0 and run.changed() == 3, run  # the container, the firewall rules, the vhost
-    assert "acme: removed container(s) opt-acme; volumes removed: -; volumes kept: opt-acme-config, opt-acme-logs" in run.out
+    assert ("acme: removed container(s) opt-acme; volumes removed: -; volumes kept: opt-acme-config, opt-acme-logs"
+            in run.out)
     assert not engine.containers.list(all=True, filters={"name": "^opt-acme$"})
     assert volumes(engine, "acme") == ["opt-acme-config", "opt-acme-logs"]
     assert "client=acme" not in firewall_rules() and "client=globex" in firewall_rules()

@@ -4,14 +4,14 @@ host restarts, idempotence, check mode, removal, and a conflicting route refused
 
 Every test starts and ends with no route to the client subnet and no unit: the other tests
 assume the Coaxis host does not reach the clients unless they open the path themselves
-(lab_paths.open_coaxis_path).
+(lab.paths.open_coaxis_path).
 """
 import json
 import time
 
 import pytest
 
-from lab_paths import (CLIENT_SUBNET, COAXIS_HOST, DOCKER_HOST_ON_COAXIS_LAN, ROUTES_UNIT as UNIT,
+from lab.paths import (CLIENT_SUBNET, COAXIS_HOST, DOCKER_HOST_ON_COAXIS_LAN, ROUTES_UNIT as UNIT,
                        ROUTES_UNIT_FILE as UNIT_FILE, remove_coaxis_routes as reset)
 
 HOST = COAXIS_HOST

@@ -3,7 +3,7 @@ run and check mode change nothing."""
 import re
 
 from conftest import firewall_rules
-from lab_paths import close_coaxis_path, send_job, printer_jobs, wait_job, wait_state
+from lab.paths import close_coaxis_path, send_job, printer_jobs, wait_job, wait_state
 
 
 def test_site_converges_everything_then_changes_nothing(fresh, inventory):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Inventory, ensure_deployed
-from lab_paths import printer_jobs, wait_state
+from lab.paths import printer_jobs, wait_state
 
 WRITTEN = {"en": re.compile(r"status report written: (\S+\.html) \(and (\S+\.json)\)"),
            "fr": re.compile(r"rapport d'état écrit : (\S+\.html) \(et (\S+\.json)\)")}

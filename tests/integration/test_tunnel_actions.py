@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, Inventory, ensure_deployed
-from lab_paths import status, wait_state
+from lab.paths import status, wait_state
 
 LINE = re.compile(r'"msg": "(acme/\S+: .*)"')
 
@@ -139,7 +139,8 @@ def test_status_returns_the_per_site_data(up, engine):
 
 @pytest.mark.parametrize("args, lang, message", [
     (["-e", "action=restart", "-e", "site=nice"], None, "acme: unknown site nice; the client's sites are: lyon, paris"),
-    (["-e", "action=restart", "-e", "site=nice"], "fr", "acme : site inconnu nice ; les sites du client sont : lyon, paris"),
+    (["-e", "action=restart", "-e", "site=nice"], "fr",
+     "acme : site inconnu nice ; les sites du client sont : lyon, paris"),
     (["-e", "action=reboot"], None, "reboot: unknown tunnel action; use one of: status, start, stop, restart"),
     (["-e", "action=reboot"], "fr", "reboot : action de tunnel inconnue ; utilisez : status, start, stop, restart"),
 ])
@@ -181,6 +182,6 @@ def test_a_stopped_container_is_named(up, engine):
     engine.containers.get("opt-acme").stop(timeout=10)
     run = tunnel(up, "-e", "action=restart", lang="fr")
     assert run.rc != 0
-    assert ('"msg": "acme : le conteneur opt-acme est exited, il ne tourne pas (docker logs opt-acme dit pourquoi) ; remettez-le en place avec '
-            'playbooks/add_client.yml -e client=acme"') in run.out, run
+    assert ('"msg": "acme : le conteneur opt-acme est exited, il ne tourne pas (docker logs opt-acme dit pourquoi) ; '
+            'remettez-le en place avec playbooks/add_client.yml -e client=acme"') in run.out, run
     assert engine.containers.get("opt-acme").status == "exited"

@@ -3,14 +3,13 @@
 Everything is real: the lab's sshd, autossh and ssh in acme's container, the printers'
 sinks on internal site networks the Coaxis host cannot reach.
 """
-import socket
 import threading
 import time
 
 import pytest
 
 from conftest import deployment_changed, ensure_deployed
-from lab_paths import (close_coaxis_path, connect_from, mast, open_coaxis_path, printer_jobs, send_job,
+from lab.paths import (close_coaxis_path, connect_from, mast, open_coaxis_path, printer_jobs, send_job,
                        site_config, two_sites_by_hand,
                        status, wait_job, wait_state, write_config)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from conftest import Inventory, clean_engine
-from lab_paths import status, wait_state
+from lab.paths import status, wait_state
 
 OLD = "coaxis/docker-opt:lab"
 NEW = "coaxis/docker-opt:upgrade-test"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "collections"))
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg  # noqa: E402
 
 BAD = "no such/name"
 

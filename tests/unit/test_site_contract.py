@@ -6,16 +6,10 @@ import base64
 import copy
 import json
 import struct
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "images" / "docker-opt"))
-from mast import config as mast_config  # noqa: E402
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _render, _siteschema  # noqa: E402
+from ansible_collections.coaxis.opt.plugins.module_utils import _render, _siteschema
+from mast import config as mast_config
 
 
 def host_key(fill=b"\x01"):

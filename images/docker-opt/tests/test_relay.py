@@ -196,7 +196,6 @@ def test_ssh_side_closes_mid_job_resets_client(sockdir):
 def test_ssh_dies_after_client_eof_resets(sockdir):
     async def main():
         site = FakeSite(sockdir)
-        store = []
 
         async def h(r, w):
             await r.read()

@@ -27,7 +27,6 @@ from ansible_collections.coaxis.opt.plugins.module_utils._runner import action
 CHAIN = 'COAXIS-OPT'
 INPUT_CHAIN = 'COAXIS-OPT-INPUT'
 TAG = 'coaxis-opt'
-LABEL_ROLE = _naming.LABEL_ROLE
 ROLE = 'firewall'
 STATE_DIR = '/var/lib/opt-firewall'
 RULES_FILE = STATE_DIR + '/rules.v4'

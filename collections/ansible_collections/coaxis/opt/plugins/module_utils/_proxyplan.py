@@ -22,7 +22,6 @@ from ansible_collections.coaxis.opt.plugins.module_utils._runner import action, 
 
 ROOT = '/etc/opt-edge'
 STAGING = '.staging'
-LABEL_ROLE = _naming.LABEL_ROLE
 ROLE = 'edge'
 CERT, KEY, PAGE = 'tls/wildcard.crt', 'tls/wildcard.key', 'html/404.html'
 ADMIN_VHOST = 'vhosts/_admin.conf'

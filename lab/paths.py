@@ -1,5 +1,5 @@
-"""Lab-side helpers for the tunnel tests: site configs on a client's volume, jobs from the
-Coaxis host, what the printers received, and the lab path from the Coaxis LAN to the
+"""Lab-side helpers for the tunnel tests and benchmarks: site configs on a client's volume, jobs
+from the Coaxis host, what the printers received, and the lab path from the Coaxis LAN to the
 client network.
 
 Writing the configs here stands in for the product's config renderer (it drives mast
@@ -9,17 +9,15 @@ container that mounts the volume read-write.
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 # The same archive the product's config renderer writes (owners, modes, parent directories).
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
-from ansible_collections.coaxis.opt.plugins.module_utils._configapply import build_archive  # noqa: E402
+from ansible_collections.coaxis.opt.plugins.module_utils._configapply import build_archive
 # The site file as the product writes it (the one contract, plugins/module_utils/_siteschema.py).
-from ansible_collections.coaxis.opt.plugins.module_utils._render import site_document  # noqa: E402
+from ansible_collections.coaxis.opt.plugins.module_utils._render import site_document
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
 KEYS = LAB_STATE / "keys"
 MAST_UID = 10001

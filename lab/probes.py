@@ -10,8 +10,7 @@ import os
 import subprocess
 import time
 
-from conftest import ROOT, iptables
-from lab_paths import connect_from
+from lab.paths import ROOT, connect_from
 
 NODE_IMAGE = "coaxis-lab/node:lab"
 LISTEN_SECONDS = 90
@@ -33,6 +32,11 @@ while time.monotonic() < deadline:
     except OSError:
         pass
 '''
+
+
+def iptables(*args, check=True):
+    """iptables of the lab namespace (the tests run inside it, as on the Docker host)."""
+    return subprocess.run(["iptables", "-w", "5", *args], capture_output=True, text=True, check=check)
 
 
 @contextlib.contextmanager
