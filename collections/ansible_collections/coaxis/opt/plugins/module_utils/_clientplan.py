@@ -14,15 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _limits
+from ansible_collections.coaxis.opt.plugins.module_utils import _limits, _naming
 
-LABEL_CLIENT = 'coaxis.opt.client'
-LABEL_MANAGED_BY = 'coaxis.opt.managed-by'
-LABEL_HASH = 'coaxis.opt.config-hash'
+# Aliases of _naming's, for the modules that still import them from here.
+LABEL_CLIENT = _naming.LABEL_CLIENT
+LABEL_MANAGED_BY = _naming.LABEL_MANAGED_BY
+LABEL_HASH = _naming.LABEL_HASH
 # The address a client holds, read back to keep an allocated address on later runs.
-LABEL_IP = 'coaxis.opt.ip'
-MANAGED_BY = 'coaxis-opt'
-MANAGED_FILTER = '%s=%s' % (LABEL_MANAGED_BY, MANAGED_BY)
+LABEL_IP = _naming.LABEL_IP
+MANAGED_BY = _naming.MANAGED_BY
+MANAGED_FILTER = _naming.MANAGED_FILTER
 
 IFNAME_DRIVER_OPT = 'com.docker.network.endpoint.ifname'
 # mast probe pings the sites through an unprivileged ICMP socket: allowed for every group of
@@ -53,12 +54,12 @@ COMMON_DEFAULTS = {
 }
 
 
-def volume_names(client_name, prefix='opt-'):
-    return '%s%s-config' % (prefix, client_name), '%s%s-logs' % (prefix, client_name)
+def volume_names(client_name, prefix=_naming.DEFAULT_PREFIX):
+    return _naming.volume_names(client_name, prefix)
 
 
 def volume_labels(client_name):
-    return {LABEL_CLIENT: client_name, LABEL_MANAGED_BY: MANAGED_BY}
+    return _naming.managed_labels(**{LABEL_CLIENT: client_name})
 
 
 def config_hash(spec):
@@ -94,7 +95,7 @@ def desired_container(client, common):
     labels[LABEL_IP] = client['ip']
     spec = {
         'client': name,
-        'name': '%s%s' % (settings['container_prefix'], name),
+        'name': _naming.container_name(name, settings['container_prefix']),
         'hostname': name,
         'image': settings['image_id'],
         'network': settings['network'],
