@@ -274,10 +274,12 @@ def write_all(client, entries, state, options, lang):
     the jobs written. Returns [(job, reload outcome or None, error or None)] in the order of entries."""
     jobs = [job for job, _files, _paths in entries]
     todo = dict((id(job), (job, files, paths)) for job, files, paths in entries)
+
+    def step(group):
+        return write_batch(client, [todo[id(job)] for job in group], state, options, lang)
+
     with ThreadPoolExecutor(max_workers=max(1, options['workers'])) as pool:
-        written = _by_batch(pool, lambda group: write_batch(client, [todo[id(job)] for job in group], state,
-                                                           options, lang),
-                            _batches(jobs, options['batch']), options['url'], lang)
+        written = _by_batch(pool, step, _batches(jobs, options['batch']), options['url'], lang)
 
         def reload(job):
             error = written[id(job)][1]
