@@ -47,7 +47,9 @@ def test_check_mode_plans_the_migration_and_changes_nothing(deployed, inventory,
     inventory.client("acme", opt_logs_volume=LOGS_2, opt_volume_migrate=True)
     run = inventory.playbook("add_client.yml", "-e", "client=acme", "--check", "--diff", "-v")
     assert run.rc == 0, run
-    assert "migrate volume opt-acme-logs to opt-acme-logs-2" in squash(run.out), run
+    # opt_volume's plan item (the -v output): migrate, to which volume, the data of which.
+    assert '"action": "migrate"' in run.out and "volume opt-acme-logs-2 (local)" in run.out, run
+    assert "data of opt-acme-logs" in run.out, run
     assert engine_snapshot(deployed) == before
 
 

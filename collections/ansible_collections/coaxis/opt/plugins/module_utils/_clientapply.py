@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _limits, _netplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _limits, _naming, _netplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Refused
 
 IFNAME_MIN_API = '1.48'
 
 
-class PlanRefused(Exception):
+class PlanRefused(Refused):
     """An operator error found while reading the engine (message already rendered)."""
 
 
@@ -41,7 +42,7 @@ def read_state(client, network, image, url, lang):
         image_id = client.api.inspect_image(image)['Id']
     except _docker.NotFound:
         raise PlanRefused(msg('image_missing', lang, image=image, url=url)) from None
-    summaries = client.api.containers(all=True, filters={'label': _clientplan.MANAGED_FILTER})
+    summaries = _naming.managed_containers(client)
     volumes = (client.api.volumes() or {}).get('Volumes') or []
     return {
         'network': net,
@@ -155,5 +156,4 @@ def apply_plan(client, plan, state, workers, url, lang):
 
 
 def read_containers(client, network):
-    return _clientplan.index_containers(
-        client.api.containers(all=True, filters={'label': _clientplan.MANAGED_FILTER}), network)
+    return _clientplan.index_containers(_naming.managed_containers(client), network)

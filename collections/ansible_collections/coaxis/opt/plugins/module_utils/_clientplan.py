@@ -14,15 +14,17 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _limits
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming
+from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-LABEL_CLIENT = 'coaxis.opt.client'
-LABEL_MANAGED_BY = 'coaxis.opt.managed-by'
-LABEL_HASH = 'coaxis.opt.config-hash'
+# Aliases of _naming's, for the modules that still import them from here.
+LABEL_CLIENT = _naming.LABEL_CLIENT
+LABEL_MANAGED_BY = _naming.LABEL_MANAGED_BY
+LABEL_HASH = _naming.LABEL_HASH
 # The address a client holds, read back to keep an allocated address on later runs.
-LABEL_IP = 'coaxis.opt.ip'
-MANAGED_BY = 'coaxis-opt'
-MANAGED_FILTER = '%s=%s' % (LABEL_MANAGED_BY, MANAGED_BY)
+LABEL_IP = _naming.LABEL_IP
+MANAGED_BY = _naming.MANAGED_BY
+MANAGED_FILTER = _naming.MANAGED_FILTER
 
 IFNAME_DRIVER_OPT = 'com.docker.network.endpoint.ifname'
 # mast probe pings the sites through an unprivileged ICMP socket: allowed for every group of
@@ -53,12 +55,12 @@ COMMON_DEFAULTS = {
 }
 
 
-def volume_names(client_name, prefix='opt-'):
-    return '%s%s-config' % (prefix, client_name), '%s%s-logs' % (prefix, client_name)
+def volume_names(client_name, prefix=_naming.DEFAULT_PREFIX):
+    return _naming.volume_names(client_name, prefix)
 
 
 def volume_labels(client_name):
-    return {LABEL_CLIENT: client_name, LABEL_MANAGED_BY: MANAGED_BY}
+    return _naming.managed_labels(**{LABEL_CLIENT: client_name})
 
 
 def config_hash(spec):
@@ -94,7 +96,7 @@ def desired_container(client, common):
     labels[LABEL_IP] = client['ip']
     spec = {
         'client': name,
-        'name': '%s%s' % (settings['container_prefix'], name),
+        'name': _naming.container_name(name, settings['container_prefix']),
         'hostname': name,
         'image': settings['image_id'],
         'network': settings['network'],
@@ -252,3 +254,50 @@ def named_volumes(spec, prefix='opt-'):
 
 def changed_actions():
     return ('create', 'recreate', 'start')
+
+
+def client_result(item, observed, net, image, check_mode):
+    """The answer's entry of one client: read back from the engine (``observed``: index_containers()'s
+    entry), or planned in check mode."""
+    spec = item['spec']
+    if check_mode and item['action'] in changed_actions():
+        keep = item['action'] == 'start'
+        observed = {'id': item['observed']['id'] if keep else None, 'ip': spec['ip'], 'image': spec['image'],
+                    'state': 'running'}
+    observed = observed or {}
+    return {
+        'container_id': observed.get('id'),
+        'container_name': spec['name'],
+        'ip': observed.get('ip'),
+        'prefix': _ipplan.prefix_length(net['subnet']) if net['subnet'] else None,
+        'gateway': net['gateway'],
+        'image': image,
+        'image_id': observed.get('image'),
+        'state': observed.get('state'),
+        'action': item['action'],
+        'reasons': item['reasons'],
+    }
+
+
+def plan_actions(plan):
+    """The module's plan: one item per client that changes (create, recreate, start)."""
+    return [{'action': item['action'], 'target': 'container %s' % item['name'],
+             'reason': ', '.join(item['reasons']) or None}
+            for item in plan if item['action'] in changed_actions()]
+
+
+def answer(plan, final, net, image, check_mode, lang='en'):
+    """(clients, summary lines, diff before, diff after) of the answer, from the plan and the
+    containers as found after it (``final``: index_containers(); the planned values in check mode)."""
+    results, before, after = {}, {}, {}
+    for item in plan:
+        if item['action'] == 'skip':
+            continue
+        entry = results[item['client']] = client_result(item, final.get(item['name']), net, image, check_mode)
+        if item['action'] in changed_actions():
+            before[item['client']] = diff_view(None, item['observed'], None) if item['observed'] else {}
+            after[item['client']] = {'ip': entry['ip'], 'image': entry['image_id'], 'state': entry['state']}
+    lines = [msg('client_summary', lang, client=name, container_id=entry['container_id'] or '-', ip=entry['ip'],
+                 prefix=entry['prefix'], gateway=entry['gateway'], state=entry['state'], action=entry['action'])
+             for name, entry in results.items()]
+    return results, lines, before, after

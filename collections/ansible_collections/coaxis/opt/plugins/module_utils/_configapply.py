@@ -5,28 +5,31 @@
 """Engine side of opt_config: the files of a config volume, read and written through the Docker API.
 
 A created, never started helper container mounts a batch of config volumes, each at
-/cfg/<volume>: one ``get_archive`` reads every file of the batch, one ``put_archive`` writes the
-changed ones (modes and owners in the tar headers). Deletions need a process: a second helper
-runs ``rm -f`` of the listed paths, with a bounded wait. Helpers are always removed. A batch
-that fails is redone client by client, so that each client gets its own error. Nothing here
-decides anything (see _render).
+/cfg/<volume>: one ``get_archive`` reads every file of the batch; another helper of the batch,
+one ``put_archive``, writes the changed ones (modes and owners in the tar headers). Deletions
+need a process: a third helper runs ``rm -f`` of the listed paths, with a bounded wait. Helpers
+are always removed. A batch that fails is redone client by client, so that each client gets its
+own error. In check mode no helper is made: a volume is read with ``get_archive`` from a
+container of ours that mounts it, else it is not read. Nothing here decides anything (see _render).
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import tarfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _naming, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 MOUNT = '/cfg'
-HELPER_LABEL = 'coaxis.opt.helper'
-MANAGED_BY_LABEL = 'coaxis.opt.managed-by'
-MANAGED_BY = 'coaxis-opt'
+HELPER_LABEL = _naming.LABEL_HELPER
+MANAGED_BY_LABEL = _naming.LABEL_MANAGED_BY
+MANAGED_BY = _naming.MANAGED_BY
+ENGINE_ERRORS = (_docker.DockerException, _docker.RequestException)
 
 
 class StepFailed(Exception):
@@ -101,18 +104,24 @@ def build_archive(files, now=None, dir_owner=None, batch=None):
 # --- engine -----------------------------------------------------------------------------
 
 def read_state(client, helper_image, url, lang):
-    """Image id of the helper, names of the volumes, state of the managed containers by name."""
+    """Image id of the helper, names of the volumes, state and image of the managed containers by
+    name, and per volume a container of ours that mounts it (id, mount point; a running one first)."""
     try:
         image_id = client.api.inspect_image(helper_image)['Id']
     except _docker.NotFound:
         raise StepFailed(msg('image_missing', lang, image=helper_image, url=url)) from None
     volumes = set(v['Name'] for v in (client.api.volumes() or {}).get('Volumes') or [])
-    containers, images = {}, {}
-    for summary in client.api.containers(all=True, filters={'label': '%s=%s' % (MANAGED_BY_LABEL, MANAGED_BY)}):
+    containers, images, mounted = {}, {}, {}
+    for summary in _naming.managed_containers(client):
         for name in summary.get('Names') or []:
             containers[name.lstrip('/')] = summary.get('State')
             images[name.lstrip('/')] = summary.get('ImageID')
-    return {'image_id': image_id, 'volumes': volumes, 'containers': containers, 'images': images}
+        for mount in summary.get('Mounts') or []:
+            if mount.get('Type') == 'volume' and mount.get('Name') and (
+                    mount['Name'] not in mounted or summary.get('State') == 'running'):
+                mounted[mount['Name']] = (summary.get('Id'), mount.get('Destination'))
+    return {'image_id': image_id, 'volumes': volumes, 'containers': containers, 'images': images,
+            'mounted': mounted}
 
 
 def create_helper(client, image_id, volume, name, command, user=None, volumes=None):
@@ -131,7 +140,7 @@ def create_helper(client, image_id, volume, name, command, user=None, volumes=No
         **_limits.helper_host_config_args())
     created = client.api.create_container(
         image=image_id, name='%s-%s' % (name, uuid.uuid4().hex[:8]), entrypoint=[], command=command, user=user,
-        host_config=host_config, labels={HELPER_LABEL: 'config', MANAGED_BY_LABEL: MANAGED_BY},
+        host_config=host_config, labels=_naming.managed_labels(**{HELPER_LABEL: 'config'}),
         network_disabled=True, detach=True)
     return created['Id']
 
@@ -150,9 +159,11 @@ def read_volumes(client, image_id, volumes, name):
         _docker.remove_helper(client, helper_id)
 
 
-def write_files(client, helper_id, files):
-    if files:
-        client.api.put_archive(helper_id, MOUNT, build_archive(files))
+def read_mounted(client, container_id, mount_point):
+    """{path: entry} of a volume as a container that mounts it at ``mount_point`` sees it: one
+    get_archive, no helper, no process (a stopped container answers too)."""
+    stream, _stat = client.api.get_archive(container_id, mount_point)
+    return parse_archive(b''.join(stream), root=posixpath.basename(mount_point.rstrip('/')))
 
 
 def delete_files(client, image_id, volume, paths, name, wait, lang, volumes=None):
@@ -186,57 +197,6 @@ def plan_job(job, current):
     return plan, todo, writes, deletes
 
 
-def converge_client(client, job, state, check_mode, options, lang):
-    """Read, plan and (unless check mode) write the files of one client's config volume.
-
-    job: {client, volume, container, files (desired)}; options: {helper_name, wait}.
-    Returns {plan, current, changed}; the reload is reload_step's.
-    """
-    if job['volume'] not in state['volumes']:
-        # Only in check mode (the module refuses it otherwise): a helper mounting the volume
-        # would create it, so nothing touches the engine and every file is new.
-        plan = _render.plan_files(job['files'], {})
-        return {'plan': plan, 'current': {}, 'changed': bool(_render.changed(plan))}
-    helper_id = create_helper(client, state['image_id'], job['volume'], options['helper_name'], ['true'])
-    try:
-        current = read_files(client, helper_id)
-        plan, todo, writes, deletes = plan_job(job, current)
-        if todo and not check_mode:
-            write_files(client, helper_id, writes)
-    finally:
-        _docker.remove_helper(client, helper_id)
-    if deletes and not check_mode:
-        delete_files(client, state['image_id'], job['volume'], deletes, options['helper_name'], options['wait'], lang)
-    return {'plan': plan, 'current': current, 'changed': bool(todo)}
-
-
-def converge_batch(client, jobs, state, check_mode, options, lang):
-    """converge_client for every job of ``jobs`` (existing volumes only) with one helper: one
-    read, one write, at most one removal helper. Returns [outcome] in the order of ``jobs``."""
-    volumes = sorted(set(job['volume'] for job in jobs))
-    helper_id = create_helper(client, state['image_id'], None, options['helper_name'], ['true'], volumes=volumes)
-    outcomes, writes, deletes = [], {}, {}
-    try:
-        found = split_batch(read_files(client, helper_id))
-        for job in jobs:
-            current = found.get(job['volume'], {})
-            plan, todo, job_writes, job_deletes = plan_job(job, current)
-            outcomes.append({'plan': plan, 'current': current, 'changed': bool(todo)})
-            if job_writes:
-                writes[job['volume']] = job_writes
-            if job_deletes:
-                deletes[job['volume']] = job_deletes
-        if writes and not check_mode:
-            client.api.put_archive(helper_id, MOUNT, build_archive(None, batch=writes))
-    finally:
-        _docker.remove_helper(client, helper_id)
-    if deletes and not check_mode:
-        paths = ['%s/%s' % (volume, path) for volume in sorted(deletes) for path in deletes[volume]]
-        delete_files(client, state['image_id'], ', '.join(sorted(deletes)), paths, options['helper_name'],
-                     options['wait'], lang, volumes=sorted(deletes))
-    return outcomes
-
-
 def _job_error(job, exc, url, lang):
     if isinstance(exc, StepFailed):
         return msg('apply_failed', lang, client=job['client'], action='opt_config', error=str(exc))
@@ -244,44 +204,89 @@ def _job_error(job, exc, url, lang):
                error=_docker.docker_error_message(exc, url, msg('step_config_volume', lang), lang))
 
 
-def converge_all(client, jobs, state, check_mode, options, lang):
-    """Converge every job: batches of options['batch'] volumes in a pool of options['workers']
-    threads (a failed batch is redone client by client), then the reloads in the same pool.
+def _batches(jobs, size):
+    size = max(1, size)
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
-    options: {helper_name, wait, reload, url, batch, workers}.
-    Returns [(job, outcome or None, error or None)] in the order of ``jobs``.
-    """
-    existing = [job for job in jobs if job['volume'] in state['volumes']]
-    size = max(1, options['batch'])
-    batches = [existing[i:i + size] for i in range(0, len(existing), size)]
-    outcomes = {}
 
+def _by_batch(pool, step, batches, url, lang):
+    """step(group) for every batch in the pool; a batch that fails is redone job by job.
+    Returns {id(job): (value, error)}."""
     def one(job):
         try:
-            return job, converge_client(client, job, state, check_mode, options, lang), None
-        except (StepFailed, _docker.DockerException, _docker.RequestException) as exc:
-            return job, None, _job_error(job, exc, options['url'], lang)
+            return [(job, step([job])[0], None)]
+        except (StepFailed,) + ENGINE_ERRORS as exc:
+            return [(job, None, _job_error(job, exc, url, lang))]
 
     def batch(group):
         try:
-            return list(zip(group, converge_batch(client, group, state, check_mode, options, lang), [None] * len(group)))
-        except (StepFailed, _docker.DockerException, _docker.RequestException):
-            return [one(job) for job in group]
+            return list(zip(group, step(group), [None] * len(group)))
+        except (StepFailed,) + ENGINE_ERRORS:
+            return [entry for job in group for entry in one(job)]
+    return dict((id(job), (value, error)) for group in pool.map(batch, batches) for job, value, error in group)
+
+
+def read_all(client, jobs, state, check_mode, options, lang):
+    """The files on every job's volume: [(job, {path: entry} or None, error or None)] in the order of jobs.
+
+    Batches of options['batch'] volumes, one helper each, in a pool of options['workers'] threads.
+    In check mode no helper: a volume is read from a container of ours that mounts it, else (or
+    when the volume does not exist) it is not read and holds nothing as far as the plan goes.
+    options: {helper_name, wait, url, batch, workers}.
+    """
+    def helpers(group):
+        found = read_volumes(client, state['image_id'], sorted(set(job['volume'] for job in group)),
+                             options['helper_name'])
+        return [found.get(job['volume'], {}) for job in group]
+
+    def mounted(group):
+        where = [state['mounted'].get(job['volume']) if job['volume'] in state['volumes'] else None for job in group]
+        return [read_mounted(client, *place) if place else {} for place in where]
+
+    step, size = (mounted, 1) if check_mode else (helpers, options['batch'])
+    existing = [job for job in jobs if check_mode or job['volume'] in state['volumes']]
+    with ThreadPoolExecutor(max_workers=max(1, options['workers'])) as pool:
+        found = _by_batch(pool, step, _batches(existing, size), options['url'], lang)
+    return [(job,) + found.get(id(job), ({}, None)) for job in jobs]
+
+
+def write_batch(client, entries, state, options, lang):
+    """Write and delete the files of ``entries`` ([(job, writes, deletes)]): one helper for the
+    writes (one put_archive), one for the deletions (rm -f)."""
+    writes = dict((job['volume'], files) for job, files, _paths in entries if files)
+    deletes = dict((job['volume'], paths) for job, _files, paths in entries if paths)
+    if writes:
+        helper_id = create_helper(client, state['image_id'], None, options['helper_name'], ['true'],
+                                  volumes=sorted(writes))
+        try:
+            client.api.put_archive(helper_id, MOUNT, build_archive(None, batch=writes))
+        finally:
+            _docker.remove_helper(client, helper_id)
+    if deletes:
+        paths = ['%s/%s' % (volume, path) for volume in sorted(deletes) for path in deletes[volume]]
+        delete_files(client, state['image_id'], ', '.join(sorted(deletes)), paths, options['helper_name'],
+                     options['wait'], lang, volumes=sorted(deletes))
+    return [None] * len(entries)
+
+
+def write_all(client, entries, state, options, lang):
+    """write_batch for every batch of ``entries`` ([(job, writes, deletes)]), then the reloads of
+    the jobs written. Returns [(job, reload outcome or None, error or None)] in the order of entries."""
+    jobs = [job for job, _files, _paths in entries]
+    todo = dict((id(job), (job, files, paths)) for job, files, paths in entries)
+
+    def step(group):
+        return write_batch(client, [todo[id(job)] for job in group], state, options, lang)
 
     with ThreadPoolExecutor(max_workers=max(1, options['workers'])) as pool:
-        for group in pool.map(batch, batches):
-            for job, outcome, error in group:
-                outcomes[id(job)] = (job, outcome, error)
-        for job in jobs:
-            if id(job) not in outcomes:
-                outcomes[id(job)] = one(job)
+        written = _by_batch(pool, step, _batches(jobs, options['batch']), options['url'], lang)
 
-        def reload(entry):
-            job, outcome, error = entry
-            if outcome is not None:
-                outcome['reload'] = reload_step(client, job, state, outcome['changed'], check_mode, options['reload'])
-            return entry
-        return list(pool.map(reload, [outcomes[id(job)] for job in jobs]))
+        def reload(job):
+            error = written[id(job)][1]
+            if error:
+                return job, None, error
+            return job, reload_step(client, job, state, True, False, options['reload']), None
+        return list(pool.map(reload, jobs))
 
 
 def reload_step(client, job, state, files_changed, check_mode, wanted):

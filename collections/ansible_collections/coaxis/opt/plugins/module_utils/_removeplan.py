@@ -11,9 +11,9 @@ volumes stay unless the operator asked to purge them, so adding the client back 
 
 from __future__ import annotations
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
-from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import LABEL_CLIENT
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _naming
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import action
 
 
 def validate(names, lang='en'):
@@ -24,7 +24,7 @@ def validate(names, lang='en'):
 
 def owned_by(objects, name):
     """Docker objects (dicts with 'Labels') labelled for client ``name``."""
-    return [item for item in objects if (item.get('Labels') or {}).get(LABEL_CLIENT) == name]
+    return [item for item in objects if _naming.client_of(item) == name]
 
 
 def plan(names, containers, volumes, purge):
@@ -59,6 +59,19 @@ def summary(item, lang='en'):
                containers=', '.join(c['name'] for c in item['containers']) or '-',
                removed=', '.join(item['remove_volumes']) or '-',
                kept=', '.join(item['keep_volumes']) or '-')
+
+
+def actions(items):
+    """The plan's actions: each container, then each volume removed (purge)."""
+    return ([action('remove', 'container %s' % c['name'], None) for i in items for c in i['containers']]
+            + [action('remove', 'volume %s' % v, 'purge') for i in items for v in i['remove_volumes']])
+
+
+def client_results(items):
+    """Per client: containers removed, volumes removed and kept."""
+    return dict((i['client'], {'containers': [c['name'] for c in i['containers']],
+                               'volumes_removed': i['remove_volumes'], 'volumes_kept': i['keep_volumes']})
+                for i in items)
 
 
 def diff(items):

@@ -90,6 +90,8 @@ class Run:
         self.url = module.params.get('docker_host')
         self.check_mode = module.check_mode
         self.changed = False
+        # Keys a failure answer carries too (what was done so far): the applier fills them.
+        self.result = {}
         self._docker = docker
         self._client = None
         self._step = msg('step_request', self.lang)
@@ -111,6 +113,8 @@ class Run:
         self.module.warn(text)
 
     def fail(self, text, errors, **result):
+        for key, value in self.result.items():
+            result.setdefault(key, value)
         result.setdefault('changed', self.changed)
         result.setdefault('plan', [])
         result.setdefault('summary', [])

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import uuid
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _volplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _naming, _volplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-HELPER_LABEL = 'coaxis.opt.helper'
-MANAGED_FILTER = '%s=%s' % (_volplan.LABEL_MANAGED_BY, _volplan.MANAGED_BY)
+HELPER_LABEL = _naming.LABEL_HELPER
+MANAGED_FILTER = _naming.MANAGED_FILTER
 # What cp -a as root needs to keep owners, modes and set-id bits; everything else is dropped.
 HELPER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID']
 
@@ -37,7 +37,7 @@ def read_volumes(client, names):
 
 def read_mounts(client):
     """{container name: {mount point: volume}} of the managed containers: one filtered list."""
-    return _volplan.mounted_volumes(client.api.containers(all=True, filters={'label': MANAGED_FILTER}))
+    return _volplan.mounted_volumes(_naming.managed_containers(client))
 
 
 def create_volume(client, desired, labels):
@@ -49,11 +49,11 @@ def helper_config(image_id, source, target, name_prefix):
     """The create_container and create_host_config arguments of the copy helper (plain data)."""
     container = {
         'image': image_id,
-        'name': '%shelper-migrate-%s' % (name_prefix, uuid.uuid4().hex[:8]),
+        'name': '%s-%s' % (_naming.helper_name('migrate', name_prefix), uuid.uuid4().hex[:8]),
         'entrypoint': [],
         'command': ['sh', '-c', _volplan.COPY_SCRIPT],
         'user': '0',
-        'labels': {HELPER_LABEL: 'migrate', _volplan.LABEL_MANAGED_BY: _volplan.MANAGED_BY},
+        'labels': _naming.managed_labels(**{HELPER_LABEL: 'migrate'}),
         'network_disabled': True,
         'detach': True,
     }

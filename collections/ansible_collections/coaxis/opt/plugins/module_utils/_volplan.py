@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _naming
 from ansible_collections.coaxis.opt.plugins.module_utils._ipplan import valid_client_name
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-LABEL_CLIENT = 'coaxis.opt.client'
-LABEL_MANAGED_BY = 'coaxis.opt.managed-by'
-LABEL_VOLUME = 'coaxis.opt.volume'
-LABEL_MIGRATED_FROM = 'coaxis.opt.migrated-from'
-MANAGED_BY = 'coaxis-opt'
+LABEL_CLIENT = _naming.LABEL_CLIENT
+LABEL_MANAGED_BY = _naming.LABEL_MANAGED_BY
+LABEL_VOLUME = _naming.LABEL_VOLUME
+LABEL_MIGRATED_FROM = _naming.LABEL_MIGRATED_FROM
+MANAGED_BY = _naming.MANAGED_BY
 # Docker's rule for volume names.
 VOLUME_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+$')
 
-ROLES = ('config', 'logs')
+ROLES = _naming.VOLUME_ROLES
 TYPES = ('local', 'nfs', 'cifs')
 MASK = '********'
 # Mount options whose value is a secret: masked in every difference and view.
@@ -54,12 +54,12 @@ REQUIRED = {
 NO_COMMA = ('addr', 'username', 'password', 'domain', 'vers')
 
 
-def volume_name(client, role, prefix='opt-'):
-    return '%s%s-%s' % (prefix, client, role)
+def volume_name(client, role, prefix=_naming.DEFAULT_PREFIX):
+    return _naming.volume_name(client, role, prefix)
 
 
 def volume_labels(client, role):
-    return {LABEL_CLIENT: client, LABEL_MANAGED_BY: MANAGED_BY, LABEL_VOLUME: role}
+    return _naming.managed_labels(**{LABEL_CLIENT: client, LABEL_VOLUME: role})
 
 
 def _present(spec, key):
@@ -267,7 +267,7 @@ def volume_sources(desired_list, mounted, container_prefix, mount_points):
     """
     sources = {}
     for desired in desired_list:
-        points = mounted.get('%s%s' % (container_prefix, desired['client']))
+        points = mounted.get(_naming.container_name(desired['client'], container_prefix))
         name = (points or {}).get(mount_points.get(desired['role']))
         sources[(desired['client'], desired['role'])] = (
             {'name': name, 'mounted': True} if name else {'name': desired['default_name'], 'mounted': False})
@@ -405,3 +405,39 @@ def volume_view(item, observed=None):
     if item.get('source'):
         view['from'] = item['source']
     return view
+
+
+def changes(plan):
+    """The items that change the engine (create, migrate), in plan order."""
+    return [item for item in plan if item['action'] in ('create', 'migrate')]
+
+
+def action_text(item):
+    """One change as the step_failed_after_changes message names it."""
+    if item['action'] == 'migrate':
+        return 'migrate volume %s to %s (%s)' % (item['source'], item['name'], item['type'])
+    return 'create volume %s (%s)' % (item['name'], item['type'])
+
+
+def plan_action(item):
+    """One change as an item of the module's plan: what, which volume (and its type), from where."""
+    reason = 'data of %s' % item['source'] if item['action'] == 'migrate' else None
+    return {'action': item['action'], 'target': 'volume %s (%s)' % (item['name'], item['type']), 'reason': reason}
+
+
+def results(plan, observed):
+    """(volumes, drift, before, after) of the answer: per client and role the view of each volume,
+    the drifted ones, and the diff of the volumes created or migrated."""
+    volumes, drift, before, after = {}, [], {}, {}
+    for item in plan:
+        volumes.setdefault(item['client'], {})[item['role']] = volume_view(item, observed.get(item['name']))
+        if item['action'] == 'drift':
+            drift.append(dict(client=item['client'], volume=item['name'], role=item['role'],
+                              differences=item['differences'], message=item['message']))
+    for item in changes(plan):
+        view = volume_view(item)
+        source = observed.get(item['source']) if item['source'] else None
+        before[item['name']] = (dict(name=item['source'], driver=source['driver'],
+                                     options=masked_options(source['options'])) if source else {})
+        after[item['name']] = dict(name=item['name'], driver=view['driver'], options=view['options'])
+    return volumes, drift, before, after

@@ -32,6 +32,7 @@ description:
   - Drift is found from one filtered container list; no per-container inspect when nothing changes.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -208,173 +209,149 @@ clients:
       reasons: []
 summary:
   description: One line per entry of RV(clients), in the module's language, for the operator.
-  returned: success
+  returned: always
   type: list
   elements: str
   sample:
     - "acme: container 4f0c1d..., IP 10.128.0.10/16 via 10.128.0.1, running (create)"
 plan:
-  description: The action per client (create, recreate, start, none, skip) and the reasons of a recreate.
+  description:
+    - What was done (in check mode, what would be done), one item per client whose container changes.
+    - Every client's action, V(none) and V(skip) included, is in RV(clients) (C(action), C(reasons)).
   returned: always
   type: list
   elements: dict
+  contains:
+    action: {description: "V(create), V(recreate) or V(start).", type: str}
+    target: {description: "C(container <name>).", type: str}
+    reason: {description: "Why a container is recreated (what differs), or null.", type: str}
+  sample: [{action: recreate, target: container opt-acme, reason: "ip 10.128.0.10 -> 10.128.0.12"}]
 errors:
-  description: Every problem found, when the task fails.
-  returned: failure
+  description: Every problem found; empty on success.
+  returned: always
   type: list
   elements: str
 """
 
-import traceback
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientapply, _clientplan, _ipplan, _limits
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientapply, _clientplan, _docker, _ipplan, _limits
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        network=dict(type='str', required=True),
-        image=dict(type='str', required=True),
-        clients=dict(type='list', elements='dict', required=True, options=dict(
-            name=dict(type='str', required=True),
-            ip=dict(type='str', required=True),
-            interface=dict(type='str'),
-            labels=dict(type='dict'),
-            config_volume=dict(type='str'),
-            logs_volume=dict(type='str'),
-        )),
-        only=dict(type='list', elements='str'),
-        restart_policy=dict(type='str', default='unless-stopped', choices=['no', 'always', 'unless-stopped', 'on-failure']),
-        config_mount=dict(type='str', default='/etc/mast'),
-        logs_mount=dict(type='str', default='/var/log/mast'),
-        container_prefix=dict(type='str', default='opt-'),
-        volume_prefix=dict(type='str', default='opt-'),
-        cap_add=dict(type='list', elements='str', default=[]),
-        labels=dict(type='dict', default={}),
-        stop_timeout=dict(type='int', default=10),
-        workers=dict(type='int', default=4),
-        limits=dict(type='dict', default={}),
-        log=dict(type='dict', default={}),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    network=dict(type='str', required=True),
+    image=dict(type='str', required=True),
+    clients=dict(type='list', elements='dict', required=True, options=dict(
+        name=dict(type='str', required=True),
+        ip=dict(type='str', required=True),
+        interface=dict(type='str'),
+        labels=dict(type='dict'),
+        config_volume=dict(type='str'),
+        logs_volume=dict(type='str'),
+    )),
+    only=dict(type='list', elements='str'),
+    restart_policy=dict(type='str', default='unless-stopped', choices=['no', 'always', 'unless-stopped', 'on-failure']),
+    config_mount=dict(type='str', default='/etc/mast'),
+    logs_mount=dict(type='str', default='/var/log/mast'),
+    container_prefix=dict(type='str', default='opt-'),
+    volume_prefix=dict(type='str', default='opt-'),
+    cap_add=dict(type='list', elements='str', default=[]),
+    labels=dict(type='dict', default={}),
+    stop_timeout=dict(type='int', default=10),
+    workers=dict(type='int', default=4),
+    limits=dict(type='dict', default={}),
+    log=dict(type='dict', default={}),
+)
+COMMON = ('network', 'container_prefix', 'volume_prefix', 'config_mount', 'logs_mount', 'restart_policy', 'cap_add',
+          'stop_timeout', 'labels')
 
 
-def client_result(item, observed, net, params, check_mode):
-    """The result entry of one client: read back from the engine, or planned in check mode."""
-    spec = item['spec']
-    if check_mode and item['action'] in _clientplan.changed_actions():
-        keep = item['action'] == 'start'
-        observed = {'id': item['observed']['id'] if keep else None, 'ip': spec['ip'], 'image': spec['image'],
-                    'state': 'running'}
-    observed = observed or {}
-    return {
-        'container_id': observed.get('id'),
-        'container_name': spec['name'],
-        'ip': observed.get('ip'),
-        'prefix': _ipplan.prefix_length(net['subnet']) if net['subnet'] else None,
-        'gateway': net['gateway'],
-        'image': params['image'],
-        'image_id': observed.get('image'),
-        'state': observed.get('state'),
-        'action': item['action'],
-        'reasons': item['reasons'],
-    }
+def selected(run):
+    """The clients of O(only) (all by default); settings and unknown names refused first."""
+    params = run.params
+    errors = (_limits.validate_limits('client', params['limits'], 'limits', run.lang)
+              + _limits.validate_log(params['log'], 'log', run.lang))
+    if errors:
+        raise Refused(errors, 'plan_refused')
+    names = [c['name'] for c in params['clients']]
+    only = params['only'] if params['only'] is not None else names
+    unknown = [run.msg('unknown_client', client=name) for name in only if name not in names]
+    if unknown:
+        raise Refused(unknown)
+    return only
+
+
+def network(run, state):
+    """The client network as read; in check mode a missing one (opt_network would make it) is a warning."""
+    if state['network'] is not None:
+        return state['network']
+    if not run.check_mode:
+        raise Refused([run.msg('network_missing', network=run.params['network'], url=run.url)])
+    run.warn(run.msg('network_missing_check_mode', network=run.params['network'], url=run.url))
+    return {'name': run.params['network'], 'subnet': None, 'gateway': None, 'ip_range': None, 'attached': {}}
+
+
+def validate(run, state, net, specs, only):
+    """Every problem of the address plan, the names and the engine: refused before any change."""
+    clients = run.params['clients']
+    used = _clientplan.engine_used_addresses(net['attached'], specs, only)
+    if net['subnet']:
+        errors = _ipplan.validate_clients(net, clients, used, run.lang)
+    else:
+        errors = [run.msg('client_name_invalid', client=c['name']) for c in clients
+                  if not _ipplan.valid_client_name(c['name'])]
+    errors += _clientapply.unmanaged_name_clashes(state, specs, run.lang)
+    errors += _clientapply.interface_errors(run.client, specs, run.lang)
+    errors += _limits.engine_cpus_errors('client', run.params['limits'], run.client.info().get('NCPU'), 'limits',
+                                         run.url, run.lang)
+    if errors:
+        raise Refused(errors, 'step_refused')
+
+
+def plan(run):
+    params = run.params
+    only = selected(run)
+    state = _clientapply.read_state(run.client, params['network'], params['image'], run.url, run.lang)
+    net = network(run, state)
+    common = dict((key, params[key]) for key in COMMON)
+    common.update(image_id=state['image_id'], limits=_limits.limits_spec('client', params['limits']),
+                  log=_limits.log_spec(params['log']))
+    specs = [_clientplan.desired_container(c, common) for c in params['clients']]
+    validate(run, state, net, specs, only)
+    items = _clientplan.plan_clients(specs, state['containers'], only)
+    missing = [run.msg('client_volume_missing', client=item['client'], volume=volume, url=run.url)
+               for item in items if item['action'] in ('create', 'recreate')
+               for volume in _clientplan.named_volumes(item['spec'], params['volume_prefix'])
+               if volume not in state['volumes']]
+    if missing and not run.check_mode:
+        raise Refused(missing, 'step_refused')
+    for text in missing:  # check mode: coaxis.opt.opt_volume would create it first
+        run.warn(text)
+    planned = Plan(_clientplan.plan_actions(items), data=dict(items=items, state=state, net=net))
+    answer(run, planned, state['containers'])
+    return planned
+
+
+def answer(run, planned, final):
+    items, net = planned.data['items'], planned.data['net']
+    clients, lines, before, after = _clientplan.answer(items, final, net, run.params['image'], run.check_mode,
+                                                       run.lang)
+    planned.result['clients'], planned.summary, planned.diff = clients, lines, dict(before=before, after=after)
+
+
+def apply(run, planned):
+    planned.data['errors'] = _clientapply.apply_plan(run.client, planned.data['items'], planned.data['state'],
+                                                     run.params['workers'], run.url, run.lang)
+
+
+def read_back(run, planned):
+    answer(run, planned, _clientapply.read_containers(run.client, run.params['network']))
+    errors = planned.data['errors']
+    if errors:
+        run.fail('; '.join(errors), errors, clients=planned.result['clients'], plan=planned.actions,
+                 summary=planned.summary)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    url = params['docker_host']
-    _docker.check_requirements(module)
-
-    settings_errors = (_limits.validate_limits('client', params['limits'], 'limits', lang)
-                       + _limits.validate_log(params['log'], 'log', lang))
-    if settings_errors:
-        module.fail_json(msg=msg('plan_refused', lang, count=len(settings_errors), errors='; '.join(settings_errors)),
-                         errors=settings_errors, changed=False)
-    names = [c['name'] for c in params['clients']]
-    only = params['only'] if params['only'] is not None else names
-    unknown = [name for name in only if name not in names]
-    if unknown:
-        errors = [msg('unknown_client', lang, client=name) for name in unknown]
-        module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
-
-    client = _docker.docker_client(module)
-    try:
-        state = _clientapply.read_state(client, params['network'], params['image'], url, lang)
-        net = state['network']
-        if net is None:
-            if not module.check_mode:
-                missing = msg('network_missing', lang, network=params['network'], url=url)
-                module.fail_json(msg=missing, errors=[missing], changed=False)
-            module.warn(msg('network_missing_check_mode', lang, network=params['network'], url=url))
-            net = {'name': params['network'], 'subnet': None, 'gateway': None, 'ip_range': None, 'attached': {}}
-        common = dict((key, params[key]) for key in (
-            'network', 'container_prefix', 'volume_prefix', 'config_mount', 'logs_mount', 'restart_policy', 'cap_add',
-            'stop_timeout', 'labels'))
-        common['image_id'] = state['image_id']
-        common['limits'] = _limits.limits_spec('client', params['limits'])
-        common['log'] = _limits.log_spec(params['log'])
-        clients = params['clients']
-        specs = [_clientplan.desired_container(c, common) for c in clients]
-        used = _clientplan.engine_used_addresses(net['attached'], specs, only)
-        if net['subnet']:
-            errors = _ipplan.validate_clients(net, clients, used, lang)
-        else:
-            errors = [msg('client_name_invalid', lang, client=c['name']) for c in clients
-                      if not _ipplan.valid_client_name(c['name'])]
-        errors += _clientapply.unmanaged_name_clashes(state, specs, lang)
-        errors += _clientapply.interface_errors(client, specs, lang)
-        errors += _limits.engine_cpus_errors('client', params['limits'], client.info().get('NCPU'), 'limits', url, lang)
-        if errors:
-            module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)),
-                             errors=errors, changed=False)
-
-        plan = _clientplan.plan_clients(specs, state['containers'], only)
-        changing = [item for item in plan if item['action'] in _clientplan.changed_actions()]
-        missing = [msg('client_volume_missing', lang, client=item['client'], volume=volume, url=url)
-                   for item in changing if item['action'] != 'start'
-                   for volume in _clientplan.named_volumes(item['spec'], params['volume_prefix'])
-                   if volume not in state['volumes']]
-        if missing and not module.check_mode:
-            module.fail_json(msg=msg('step_refused', lang, count=len(missing), errors='; '.join(missing)),
-                             errors=missing, changed=False)
-        for text in missing:  # check mode: coaxis.opt.opt_volume would create it first
-            module.warn(text)
-        final = state['containers']
-        apply_errors = []
-        if changing and not module.check_mode:
-            apply_errors = _clientapply.apply_plan(client, plan, state, params['workers'], url, lang)
-            final = _clientapply.read_containers(client, params['network'])
-    except _clientapply.PlanRefused as exc:
-        module.fail_json(msg=str(exc), errors=[str(exc)], changed=False)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_request', lang), lang),
-                         exception=traceback.format_exc(), changed=False)
-
-    results = {}
-    before, after = {}, {}
-    for item in plan:
-        if item['action'] == 'skip':
-            continue
-        results[item['client']] = client_result(item, final.get(item['name']), net, params, module.check_mode)
-        if item['action'] in _clientplan.changed_actions():
-            entry = results[item['client']]
-            before[item['client']] = _clientplan.diff_view(None, item['observed'], None) if item['observed'] else {}
-            after[item['client']] = {'ip': entry['ip'], 'image': entry['image_id'], 'state': entry['state']}
-    summary = [dict(client=i['client'], action=i['action'], reasons=i['reasons']) for i in plan]
-    lines = [msg('client_summary', lang, client=name, container_id=entry['container_id'] or '-', ip=entry['ip'],
-                 prefix=entry['prefix'], gateway=entry['gateway'], state=entry['state'], action=entry['action'])
-             for name, entry in results.items()]
-    result = dict(changed=bool(changing), clients=results, plan=summary, summary=lines)
-    if module._diff:
-        result['diff'] = dict(before=before, after=after)
-    if apply_errors:
-        module.fail_json(msg='; '.join(apply_errors), errors=apply_errors, **result)
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply, read_back).main()
 
 
 if __name__ == '__main__':

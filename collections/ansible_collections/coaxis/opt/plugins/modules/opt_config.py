@@ -23,8 +23,11 @@ description:
     problem fails the task with every problem listed (client, site and field named) and nothing changed.
   - The files of up to O(batch_size) clients are read with one C(get_archive) of a created, never
     started helper container of O(helper_image) mounting their volumes; changed files are written
-    with one C(put_archive); removals run C(rm -f) in a second, short-lived helper. Helpers are
-    always removed.
+    with one C(put_archive) into another such helper; removals run C(rm -f) in a third, short-lived
+    helper. Helpers are always removed.
+  - In check mode no helper is created - a volume is read with one C(get_archive) from a container
+    of coaxis-opt that mounts it (the client's, running or not); a volume that no such container
+    mounts is not read, and every file of it is reported as one to write.
   - When the files of a client changed and its container C(<container_prefix><client>) is running,
     C(mast reload) runs in it (see O(reload)); mast restarts only the sites whose file changed.
     A container not running, or running another image than O(helper_image) (about to be recreated
@@ -32,10 +35,14 @@ description:
     coaxis.opt.opt_client, so that a new container starts with its files in place.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
-    description: Reads the volumes and reports the file plan; writes nothing, reloads nothing.
+    description:
+      - Reads the volumes and reports the file plan; writes nothing, reloads nothing, creates no container.
+      - A volume is read from a container of coaxis-opt that mounts it; one that no such container
+        mounts is not read, and its files are all planned as written (V(create)).
   diff_mode:
     support: full
     description:
@@ -221,23 +228,29 @@ clients:
         - {path: sites/paris.json, action: delete, reasons: []}
       reload: {status: done, rc: 0, output: "reloaded: lyon"}
 plan:
-  description: The changed files of every converged client (client, path, action).
+  description: The changed files of every converged client (in check mode, those that would change).
   returned: always
   type: list
   elements: dict
+  contains:
+    action: {description: "V(create), V(update) or V(delete).", type: str}
+    target: {description: "C(<client>: <path>), the path relative to the config volume.", type: str}
+    reason: {description: "What differs (content, mode, owner) for an update, else null.", type: str}
+  sample: [{action: update, target: "acme: sites/lyon.json", reason: content}]
+summary:
+  description: The operator's lines (none for this module; see RV(clients)).
+  returned: always
+  type: list
+  elements: str
 errors:
-  description: Every problem found, when the task fails.
-  returned: failure
+  description: Every problem found; empty on success.
+  returned: always
   type: list
   elements: str
 """
 
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _configapply, _docker, _render
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _configapply, _naming, _render
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
 SITE_OPTIONS = dict(
     name=dict(type='str'), host=dict(type='str'), port=dict(type='int', default=22),
@@ -248,101 +261,103 @@ SITE_OPTIONS = dict(
     printers=dict(type='list', elements='dict', default=[]),
 )
 
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        clients=dict(type='list', elements='dict', required=True, options=dict(
-            name=dict(type='str', required=True),
-            sites=dict(type='list', elements='dict', default=[], options=SITE_OPTIONS),
-            private_key=dict(type='str', no_log=True),
-            nginx=dict(type='dict'),
-            config_volume=dict(type='str'),
-        )),
-        only=dict(type='list', elements='str'),
-        admin_url=dict(type='str'),
-        admin_secret=dict(type='str', no_log=True),
-        helper_image=dict(type='str', required=True),
-        reload=dict(type='bool', default=True),
-        container_prefix=dict(type='str', default='opt-'),
-        volume_prefix=dict(type='str', default='opt-'),
-        helper_timeout=dict(type='int', default=30),
-        workers=dict(type='int', default=4),
-        batch_size=dict(type='int', default=50),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    clients=dict(type='list', elements='dict', required=True, options=dict(
+        name=dict(type='str', required=True),
+        sites=dict(type='list', elements='dict', default=[], options=SITE_OPTIONS),
+        private_key=dict(type='str', no_log=True),
+        nginx=dict(type='dict'),
+        config_volume=dict(type='str'),
+    )),
+    only=dict(type='list', elements='str'),
+    admin_url=dict(type='str'),
+    admin_secret=dict(type='str', no_log=True),
+    helper_image=dict(type='str', required=True),
+    reload=dict(type='bool', default=True),
+    container_prefix=dict(type='str', default='opt-'),
+    volume_prefix=dict(type='str', default='opt-'),
+    helper_timeout=dict(type='int', default=30),
+    workers=dict(type='int', default=4),
+    batch_size=dict(type='int', default=50),
+)
 
 
-def fail(module, errors, lang):
-    module.fail_json(msg=msg('step_refused', lang, count=len(errors), errors='; '.join(errors)), errors=errors,
-                     changed=False)
+def jobs_of(run):
+    """One job per converged client (its volume, container and rendered files); every client validated first."""
+    params, clients = run.params, run.params['clients']
+    names = [c['name'] for c in clients]
+    only = params['only'] if params['only'] is not None else names
+    errors = [run.msg('unknown_client', client=name) for name in only if name not in names]
+    errors += _render.validate_clients(clients, run.lang)
+    if params['admin_url'] and _render.parse_admin_url(params['admin_url']) is None:
+        errors.append(run.msg('admin_url_invalid', url=params['admin_url']))
+    errors += _clientsig.signing_errors(params['admin_url'], params['admin_secret'], run.lang)
+    if errors:
+        raise Refused(errors, 'step_refused')
+    jobs = {}
+    for entry in clients:
+        if entry['name'] in only and entry['name'] not in jobs:
+            jobs[entry['name']] = {
+                'client': entry['name'],
+                'volume': entry.get('config_volume') or _naming.volume_name(entry['name'], 'config', params['volume_prefix']),
+                'container': _naming.container_name(entry['name'], params['container_prefix']),
+                'files': _render.render_client(dict(entry, admin_url=params['admin_url'],
+                                                    admin_secret=params['admin_secret']))}
+    return list(jobs.values())
+
+
+def plan(run):
+    params, jobs = run.params, jobs_of(run)
+    try:
+        state = _configapply.read_state(run.client, params['helper_image'], run.url, run.lang)
+    except _configapply.StepFailed as exc:
+        raise Refused([str(exc)], 'step_refused')
+    missing = [run.msg('cfg_volume_missing', client=job['client'], volume=job['volume'], url=run.url)
+               for job in jobs if job['volume'] not in state['volumes']]
+    if missing and not run.check_mode:
+        raise Refused(missing, 'step_refused')
+    for text in missing:  # check mode: opt_volume would create it; every file is planned as new
+        run.warn(text)
+    options = {'helper_name': _naming.helper_name('config', params['volume_prefix']), 'wait': params['helper_timeout'],
+               'reload': params['reload'], 'url': run.url, 'batch': params['batch_size'], 'workers': params['workers']}
+    clients, actions, diffs, todo, errors = {}, [], [], [], []
+    for job, current, error in _configapply.read_all(run.client, jobs, state, run.check_mode, options, run.lang):
+        if error:
+            errors.append(error)
+            continue
+        files, changed, writes, deletes = _configapply.plan_job(job, current)
+        clients[job['client']] = {'volume': job['volume'], 'container': job['container'], 'changed': bool(changed),
+                                  'files': files, 'reload': _configapply.reload_step(
+                                      None, job, state, bool(changed), True, params['reload'])}
+        actions += [dict(action=i['action'], target='%s: %s' % (job['client'], i['path']),
+                         reason=', '.join(i['reasons']) or None) for i in changed]
+        diffs += _render.file_diffs(job['client'], files, job['files'], current, run.lang)
+        todo += [(job, writes, deletes)] if changed else []
+    if errors and (run.check_mode or not todo):
+        raise Refused(errors, changed=bool(actions), clients=clients, plan=actions)
+    return Plan(actions, diff=diffs, clients=clients,
+                data=dict(todo=todo, state=state, options=options, errors=errors))
+
+
+def apply(run, planned):
+    errors = planned.data['errors']
+    for job, reload, error in _configapply.write_all(run.client, planned.data['todo'], planned.data['state'],
+                                                     planned.data['options'], run.lang):
+        if error:
+            errors.append(error)
+            del planned.result['clients'][job['client']]
+            planned.actions = [a for a in planned.actions if not a['target'].startswith(job['client'] + ': ')]
+            continue
+        planned.result['clients'][job['client']]['reload'] = reload
+        if reload['status'] == 'failed':
+            errors.append(run.msg('cfg_reload_failed', client=job['client'], container=job['container'],
+                                  code=reload.get('rc'), output=reload.get('output')))
+    if errors:
+        run.fail('; '.join(errors), errors, clients=planned.result['clients'], plan=planned.actions)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    url = params['docker_host']
-    _docker.check_requirements(module)
-
-    clients = params['clients']
-    names = [c['name'] for c in clients]
-    only = params['only'] if params['only'] is not None else names
-    errors = [msg('unknown_client', lang, client=name) for name in only if name not in names]
-    errors += _render.validate_clients(clients, lang)
-    if params['admin_url'] and _render.parse_admin_url(params['admin_url']) is None:
-        errors.append(msg('admin_url_invalid', lang, url=params['admin_url']))
-    errors += _clientsig.signing_errors(params['admin_url'], params['admin_secret'], lang)
-    if errors:
-        fail(module, errors, lang)
-
-    jobs = []
-    for entry in clients:
-        if entry['name'] in only and entry['name'] not in [job['client'] for job in jobs]:
-            volume = entry.get('config_volume') or '%s%s-config' % (params['volume_prefix'], entry['name'])
-            jobs.append({'client': entry['name'], 'volume': volume,
-                         'container': '%s%s' % (params['container_prefix'], entry['name']),
-                         'files': _render.render_client(dict(entry, admin_url=params['admin_url'],
-                                                             admin_secret=params['admin_secret']))})
-
-    client = _docker.docker_client(module)
-    try:
-        state = _configapply.read_state(client, params['helper_image'], url, lang)
-    except _configapply.StepFailed as exc:
-        fail(module, [str(exc)], lang)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, msg('step_request', lang), lang),
-                         exception=traceback.format_exc(), changed=False)
-    missing = [msg('cfg_volume_missing', lang, client=job['client'], volume=job['volume'], url=url)
-               for job in jobs if job['volume'] not in state['volumes']]
-    if missing and not module.check_mode:
-        fail(module, missing, lang)
-    for text in missing:  # check mode: opt_volume would create it; every file is planned as new
-        module.warn(text)
-
-    options = {'helper_name': '%shelper-config' % params['volume_prefix'], 'wait': params['helper_timeout'],
-               'reload': params['reload'], 'url': url, 'batch': params['batch_size'], 'workers': params['workers']}
-    outcomes = _configapply.converge_all(client, jobs, state, module.check_mode, options, lang)
-
-    results, plan, diffs, apply_errors = {}, [], [], []
-    for job, outcome, error in outcomes:
-        if error:
-            apply_errors.append(error)
-            continue
-        todo = _render.changed(outcome['plan'])
-        reload_result = outcome['reload']
-        if reload_result['status'] == 'failed':
-            apply_errors.append(msg('cfg_reload_failed', lang, client=job['client'], container=job['container'],
-                                    code=reload_result.get('rc'), output=reload_result.get('output')))
-        results[job['client']] = {'volume': job['volume'], 'container': job['container'], 'changed': bool(todo),
-                                  'files': outcome['plan'], 'reload': reload_result}
-        plan.extend(dict(client=job['client'], path=i['path'], action=i['action']) for i in todo)
-        diffs.extend(_render.file_diffs(job['client'], outcome['plan'], job['files'], outcome['current'], lang))
-    result = dict(changed=bool(plan), clients=results, plan=plan)
-    if module._diff:
-        result['diff'] = diffs
-    if apply_errors:
-        module.fail_json(msg='; '.join(apply_errors), errors=apply_errors, **result)
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply).main()
 
 
 if __name__ == '__main__':

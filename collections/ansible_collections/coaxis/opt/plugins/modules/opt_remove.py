@@ -21,6 +21,7 @@ description:
     (coaxis.opt.opt_firewall gives rules only to clients that have a container).
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -70,71 +71,63 @@ clients:
       containers: [opt-acme]
       volumes_removed: []
       volumes_kept: [opt-acme-config, opt-acme-logs]
-messages:
+plan:
+  description: What was removed (in check mode, what would be removed).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action: {description: V(remove)., type: str}
+    target: {description: "C(container <name>) or C(volume <name>).", type: str}
+    reason: {description: "V(purge) for a volume, else null.", type: str}
+  sample: [{action: remove, target: container opt-acme, reason: null}]
+summary:
   description: One line per client for the operator.
+  returned: always
+  type: list
+  elements: str
+  sample: ["acme: removed container(s) opt-acme; volumes removed: -; volumes kept: opt-acme-config, opt-acme-logs"]
+errors:
+  description: Every problem found; empty on success.
   returned: always
   type: list
   elements: str
 """
 
-import traceback
+from ansible_collections.coaxis.opt.plugins.module_utils import _removeapply, _removeplan
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
-from ansible.module_utils.basic import AnsibleModule
+SPEC = dict(
+    clients=dict(type='list', elements='str', required=True),
+    purge=dict(type='bool', default=False),
+    stop_timeout=dict(type='int', default=10),
+)
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _removeplan
-from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import MANAGED_FILTER
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+
+def plan(run):
+    errors = _removeplan.validate(run.params['clients'], run.lang)
+    if errors:
+        raise Refused(errors)
+    run.step('step_remove_inventory')
+    containers, volumes = _removeapply.read(run.client)
+    items = _removeplan.plan(run.params['clients'], containers, volumes, run.params['purge'])
+    before, after = _removeplan.diff(items)
+    return Plan(_removeplan.actions(items), summary=[_removeplan.summary(item, run.lang) for item in items],
+                before=before, after=after, clients=_removeplan.client_results(items), data=dict(items=items))
 
 
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        clients=dict(type='list', elements='str', required=True),
-        purge=dict(type='bool', default=False),
-        stop_timeout=dict(type='int', default=10),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+def apply(run, planned):
+    for item in planned.data['items']:
+        for container in item['containers']:
+            run.step('step_remove_container', container=container['name'])
+            _removeapply.remove_container(run.client, container, run.params['stop_timeout'])
+        for volume in item['remove_volumes']:
+            run.step('step_remove_volume', volume=volume)
+            _removeapply.remove_volume(run.client, volume)
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    url = params['docker_host']
-    _docker.check_requirements(module)
-    errors = _removeplan.validate(params['clients'], lang)
-    if errors:
-        module.fail_json(msg='; '.join(errors), errors=errors, changed=False)
-
-    client = _docker.docker_client(module)
-    step = msg('step_remove_inventory', lang)
-    try:
-        containers = client.api.containers(all=True, filters={'label': MANAGED_FILTER})
-        volumes = client.api.volumes(filters={'label': MANAGED_FILTER}).get('Volumes') or []
-        items = _removeplan.plan(params['clients'], containers, volumes, params['purge'])
-        if not module.check_mode:
-            for item in items:
-                for container in item['containers']:
-                    step = msg('step_remove_container', lang, container=container['name'])
-                    if container['state'] == 'running':
-                        client.api.stop(container['id'], timeout=params['stop_timeout'])
-                    client.api.remove_container(container['id'], force=True)
-                for volume in item['remove_volumes']:
-                    step = msg('step_remove_volume', lang, volume=volume)
-                    client.api.remove_volume(volume)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc())
-
-    result = dict(
-        changed=_removeplan.changed(items),
-        clients=dict((i['client'], {'containers': [c['name'] for c in i['containers']],
-                                    'volumes_removed': i['remove_volumes'], 'volumes_kept': i['keep_volumes']})
-                     for i in items),
-        messages=[_removeplan.summary(item, lang) for item in items],
-    )
-    if module._diff:
-        before, after = _removeplan.diff(items)
-        result['diff'] = dict(before=before, after=after)
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply).main()
 
 
 if __name__ == '__main__':

@@ -41,6 +41,7 @@ description:
   - Labels are not compared; a volume created without them stays as it is.
 extends_documentation_fragment:
   - coaxis.opt.docker
+  - coaxis.opt.result
 attributes:
   check_mode:
     support: full
@@ -299,25 +300,32 @@ drift:
         - {option: o.password, engine: "********", inventory: "********"}
         - {option: o.vers, engine: "2.1", inventory: "3.0"}
       message: "acme: volume opt-acme-config differs from the inventory (...)"
-actions:
-  description: What was done (or would be done in check mode).
+plan:
+  description: What was done (in check mode, what would be done), one item per volume created or migrated.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action: {description: "V(create) or V(migrate).", type: str}
+    target: {description: "The volume and its type, C(volume <name> (<type>)).", type: str}
+    reason: {description: "C(data of <source>) for a migration, else null.", type: str}
+  sample:
+    - {action: create, target: volume opt-acme-config (nfs), reason: null}
+    - {action: migrate, target: volume opt-acme-logs-2 (local), reason: data of opt-acme-logs}
+summary:
+  description: The operator's lines (none for this module; drift and switches are warnings).
   returned: always
   type: list
   elements: str
-  sample: ["create volume opt-acme-config (nfs)", "migrate volume opt-acme-logs to opt-acme-logs-2 (local)"]
 errors:
-  description: Every problem found, when the task fails.
-  returned: failure
+  description: Every problem found; empty on success.
+  returned: always
   type: list
   elements: str
 """
 
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _volapply, _volplan
-from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
+from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
 VOLUME_OPTIONS = dict(
     name=dict(type='str'),
@@ -334,115 +342,86 @@ VOLUME_OPTIONS = dict(
     options=dict(type='str'),
 )
 
-
-def build_module():
-    argument_spec = _docker.docker_argument_spec(
-        clients=dict(type='list', elements='dict', required=True, options=dict(
-            name=dict(type='str', required=True),
-            config_volume=dict(type='dict', options=VOLUME_OPTIONS),
-            logs_volume=dict(type='dict', options=VOLUME_OPTIONS),
-            migrate=dict(type='bool'),
-        )),
-        migrate=dict(type='bool', default=False),
-        helper_image=dict(type='str'),
-        helper_timeout=dict(type='int', default=600),
-        volume_prefix=dict(type='str', default='opt-'),
-        container_prefix=dict(type='str', default='opt-'),
-        config_mount=dict(type='str', default='/etc/mast'),
-        logs_mount=dict(type='str', default='/var/log/mast'),
-        state=dict(type='str', default='present', choices=['present']),
-    )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+SPEC = dict(
+    clients=dict(type='list', elements='dict', required=True, options=dict(
+        name=dict(type='str', required=True),
+        config_volume=dict(type='dict', options=VOLUME_OPTIONS),
+        logs_volume=dict(type='dict', options=VOLUME_OPTIONS),
+        migrate=dict(type='bool'),
+    )),
+    migrate=dict(type='bool', default=False),
+    helper_image=dict(type='str'),
+    helper_timeout=dict(type='int', default=600),
+    volume_prefix=dict(type='str', default='opt-'),
+    container_prefix=dict(type='str', default='opt-'),
+    config_mount=dict(type='str', default='/etc/mast'),
+    logs_mount=dict(type='str', default='/var/log/mast'),
+    state=dict(type='str', default='present', choices=['present']),
+)
 
 
-def refuse(module, errors, lang, changed=False, **result):
-    if changed:  # a step failed after others changed volumes: say which ones
-        text = msg('step_failed_after_changes', lang, count=len(errors), errors='; '.join(errors),
-                   changes='; '.join(result.get('actions') or []))
-    else:
-        text = msg('step_refused', lang, count=len(errors), errors='; '.join(errors))
-    module.fail_json(msg=text, errors=errors, changed=changed, **result)
+def helper_image_id(run, moves):
+    """The id of the copy helper's image, when a migration needs it (never pulled)."""
+    if not moves:
+        return None
+    if not run.params['helper_image']:
+        raise Refused([run.msg('vol_helper_image_required',
+                               volumes=', '.join('%s -> %s' % (i['source'], i['name']) for i in moves))], 'step_refused')
+    run.step('step_helper_image')
+    try:
+        return run.client.api.inspect_image(run.params['helper_image'])['Id']
+    except _docker.NotFound:
+        raise Refused([run.msg('image_missing', image=run.params['helper_image'], url=run.url)], 'step_refused')
+
+
+def plan(run):
+    params = run.params
+    errors = _volplan.validate_clients(params['clients'], run.lang, params['volume_prefix'])
+    if errors:
+        raise Refused(errors, 'step_refused')
+    desired = [d for entry in params['clients'] for d in _volplan.desired_volumes(entry, params['volume_prefix'])]
+    migrating = dict((c['name'], _volplan.migrate_requested(c, params['migrate'])) for c in params['clients'])
+    mount_points = {'config': params['config_mount'], 'logs': params['logs_mount']}
+    run.step('step_volume_list')
+    sources = _volplan.volume_sources(desired, _volapply.read_mounts(run.client), params['container_prefix'],
+                                      mount_points)
+    observed = _volapply.read_volumes(run.client, [d['name'] for d in desired] + [s['name'] for s in sources.values()])
+    items = _volplan.plan_volumes(desired, observed, run.lang, sources, migrating)
+    refused = [i['message'] for i in items if i['action'] == 'refused']
+    if refused:
+        raise Refused(refused, 'step_refused')
+    image_id = helper_image_id(run, [i for i in items if i['action'] == 'migrate'])
+    for item in items:
+        if item['action'] == 'drift' or item['switch_from']:
+            run.warn(item['message'])
+    volumes, drift, before, after = _volplan.results(items, observed)
+    todo = _volplan.changes(items)
+    return Plan([_volplan.plan_action(i) for i in todo], summary=[], before=before, after=after,
+                volumes=volumes, drift=drift, migrated={}, data=dict(todo=todo, observed=observed, image_id=image_id))
+
+
+def apply(run, planned):
+    done, migrated = run.result.setdefault('plan', []), planned.result['migrated']
+    run.result['migrated'] = migrated
+    for item in planned.data['todo']:
+        done.append(_volplan.plan_action(item))
+        try:
+            if item['action'] == 'create':
+                run.step('step_volume_create', volume=item['name'])
+                _volapply.create_volume(run.client, item['desired'], item['desired']['labels'])
+                continue
+            run.step('step_volume_migrate', source=item['source'], volume=item['name'])
+            files = _volapply.migrate(run.client, planned.data['image_id'], item, planned.data['observed'],
+                                      run.params['volume_prefix'], run.params['helper_timeout'], run.lang)
+        except _volapply.StepFailed as exc:
+            changes = '; '.join(_volplan.action_text(i) for i in planned.data['todo'][:len(done)])
+            run.fail(run.msg('step_failed_after_changes', count=1, errors=str(exc), changes=changes), [str(exc)])
+        migrated.setdefault(item['client'], []).append(
+            dict(role=item['role'], to=item['name'], files=files, **{'from': item['source']}))
 
 
 def main():
-    module = build_module()
-    params = module.params
-    lang = params['lang']
-    url = params['docker_host']
-    _docker.check_requirements(module)
-
-    clients = params['clients']
-    errors = _volplan.validate_clients(clients, lang, params['volume_prefix'])
-    if errors:
-        refuse(module, errors, lang)
-    desired = []
-    for entry in clients:
-        desired.extend(_volplan.desired_volumes(entry, params['volume_prefix']))
-    migrating = dict((c['name'], _volplan.migrate_requested(c, params['migrate'])) for c in clients)
-    mount_points = {'config': params['config_mount'], 'logs': params['logs_mount']}
-
-    client = _docker.docker_client(module)
-    step = msg('step_volume_list', lang)
-    actions, migrated = [], {}
-    try:
-        sources = _volplan.volume_sources(desired, _volapply.read_mounts(client), params['container_prefix'],
-                                          mount_points)
-        observed = _volapply.read_volumes(client, [d['name'] for d in desired] + [s['name'] for s in sources.values()])
-        plan = _volplan.plan_volumes(desired, observed, lang, sources, migrating)
-        refused = [i['message'] for i in plan if i['action'] == 'refused']
-        if refused:
-            refuse(module, refused, lang)
-        moves = [i for i in plan if i['action'] == 'migrate']
-        image_id = None
-        if moves:
-            if not params['helper_image']:
-                refuse(module, [msg('vol_helper_image_required', lang,
-                                    volumes=', '.join('%s -> %s' % (i['source'], i['name']) for i in moves))], lang)
-            step = msg('step_helper_image', lang)
-            try:
-                image_id = client.api.inspect_image(params['helper_image'])['Id']
-            except _docker.NotFound:
-                refuse(module, [msg('image_missing', lang, image=params['helper_image'], url=url)], lang)
-        for item in plan:
-            if item['action'] == 'create':
-                actions.append('create volume %s (%s)' % (item['name'], item['type']))
-                if not module.check_mode:
-                    step = msg('step_volume_create', lang, volume=item['name'])
-                    _volapply.create_volume(client, item['desired'], item['desired']['labels'])
-            elif item['action'] == 'migrate':
-                actions.append('migrate volume %s to %s (%s)' % (item['source'], item['name'], item['type']))
-                if not module.check_mode:
-                    step = msg('step_volume_migrate', lang, source=item['source'], volume=item['name'])
-                    files = _volapply.migrate(client, image_id, item, observed, params['volume_prefix'],
-                                              params['helper_timeout'], lang)
-                    migrated.setdefault(item['client'], []).append(
-                        dict(role=item['role'], to=item['name'], files=files, **{'from': item['source']}))
-    except _volapply.StepFailed as exc:
-        refuse(module, [str(exc)], lang, changed=bool(actions) and not module.check_mode, actions=actions,
-               migrated=migrated)
-    except (_docker.DockerException, _docker.RequestException) as exc:
-        module.fail_json(msg=_docker.docker_error_message(exc, url, step, lang), exception=traceback.format_exc(),
-                         changed=bool(actions) and not module.check_mode, actions=actions, migrated=migrated)
-
-    volumes, drift, before, after = {}, [], {}, {}
-    for item in plan:
-        current = observed.get(item['name'])
-        volumes.setdefault(item['client'], {})[item['role']] = _volplan.volume_view(item, current)
-        if item['action'] == 'drift' or item['switch_from']:
-            module.warn(item['message'])
-        if item['action'] == 'drift':
-            drift.append(dict(client=item['client'], volume=item['name'], role=item['role'],
-                              differences=item['differences'], message=item['message']))
-        if item['action'] in ('create', 'migrate'):
-            view = _volplan.volume_view(item)
-            source = observed.get(item['source']) if item['source'] else None
-            before[item['name']] = (dict(name=item['source'], driver=source['driver'],
-                                         options=_volplan.masked_options(source['options'])) if source else {})
-            after[item['name']] = dict(name=item['name'], driver=view['driver'], options=view['options'])
-    result = dict(changed=bool(actions), volumes=volumes, drift=drift, actions=actions, migrated=migrated)
-    if module._diff:
-        result['diff'] = dict(before=before, after=after)
-    module.exit_json(**result)
+    Runner(SPEC, plan, apply).main()
 
 
 if __name__ == '__main__':

@@ -186,3 +186,20 @@ def test_ping_is_allowed_by_a_sysctl_not_a_capability():
     s = desired_container({'name': 'acme', 'ip': '10.128.0.10'}, {'network': 'opt-clients', 'image_id': PINNED_IMAGE})
     assert s['sysctls'] == {'net.ipv4.ping_group_range': '0 2147483647'}
     assert s['cap_add'] == []
+
+
+def test_answer_plans_only_the_changes_and_reads_back_the_rest():
+    from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import answer, plan_actions
+    acme, globex, initech = spec(), spec('globex', '10.128.0.11'), spec('initech', '10.128.0.12')
+    found = observed(summary(acme), summary(globex, ip='10.128.0.99'))
+    items = plan_clients([acme, globex, initech], found, only=['acme', 'globex'])
+    reasons = items[1]['reasons']
+    assert reasons[0] == 'ip 10.128.0.99 -> 10.128.0.11'
+    assert plan_actions(items) == [{'action': 'recreate', 'target': 'container opt-globex', 'reason': ', '.join(reasons)}]
+    net = {'subnet': '10.128.0.0/16', 'gateway': '10.128.0.1'}
+    clients, lines, before, after = answer(items, found, net, 'coaxis/docker-opt:lab', check_mode=True, lang='fr')
+    assert sorted(clients) == ['acme', 'globex']  # initech is skipped
+    assert clients['acme']['container_id'] == 'id-opt-acme' and clients['globex']['container_id'] is None
+    assert clients['globex']['ip'] == '10.128.0.11' and clients['globex']['reasons'] == reasons
+    assert lines[1] == 'globex : conteneur -, IP 10.128.0.11/16 via 10.128.0.1, running (recreate)'
+    assert list(before) == list(after) == ['globex'] and before['globex']['ip'] == '10.128.0.99'

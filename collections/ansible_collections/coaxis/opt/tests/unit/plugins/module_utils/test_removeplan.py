@@ -58,3 +58,16 @@ def test_diff():
     before, after = _removeplan.diff(_removeplan.plan(['acme'], CONTAINERS, VOLUMES, purge=False))
     assert before['acme']['containers'] == ['opt-acme'] and after['acme']['containers'] == []
     assert after['acme']['volumes'] == before['acme']['volumes']
+
+
+def test_the_plan_names_each_container_and_each_purged_volume():
+    items = _removeplan.plan(['acme', 'initech'], CONTAINERS, VOLUMES, purge=True)
+    assert _removeplan.actions(items) == [
+        {'action': 'remove', 'target': 'container opt-acme', 'reason': None},
+        {'action': 'remove', 'target': 'volume opt-acme-config', 'reason': 'purge'},
+        {'action': 'remove', 'target': 'volume opt-acme-logs', 'reason': 'purge'},
+        {'action': 'remove', 'target': 'volume opt-acme-logs-old', 'reason': 'purge'}]
+    assert _removeplan.client_results(items)['initech'] == {'containers': [], 'volumes_removed': [],
+                                                            'volumes_kept': []}
+    kept = _removeplan.plan(['acme'], CONTAINERS, VOLUMES, purge=False)
+    assert [a['target'] for a in _removeplan.actions(kept)] == ['container opt-acme']

@@ -98,3 +98,15 @@ def test_an_engine_error_names_the_step_and_a_failed_apply_says_changed(capsys):
     code, out = run_module(capsys, Runner(SPEC, plan, apply, docker=False))
     assert code == 1 and out['changed'] is True and len(out['errors']) == 1
     assert 'boom' in out['msg'] and out['msg'] == out['errors'][0]
+
+
+def test_a_failed_apply_answers_what_it_did_so_far(capsys):
+    def plan(run):
+        return Plan([action('create', 'a'), action('create', 'b')])
+
+    def apply(run, planned):
+        run.result['done'] = ['a']
+        run.step('step_network_create')
+        raise _docker.DockerException('boom')
+    code, out = run_module(capsys, Runner(SPEC, plan, apply, docker=False))
+    assert code == 1 and out['changed'] is True and out['done'] == ['a'] and out['plan'] == []

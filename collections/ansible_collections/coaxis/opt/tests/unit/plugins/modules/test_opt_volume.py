@@ -85,7 +85,9 @@ def test_migration_creates_copies_and_reports(monkeypatch, capsys):
     assert result['changed'] is True
     assert result['migrated'] == {'acme': [{'role': 'logs', 'from': 'opt-acme-logs', 'to': 'opt-acme-logs-2',
                                             'files': 2}]}
-    assert result['actions'] == ['migrate volume opt-acme-logs to opt-acme-logs-2 (local)']
+    assert result['plan'] == [{'action': 'migrate', 'target': 'volume opt-acme-logs-2 (local)',
+                               'reason': 'data of opt-acme-logs'}]
+    assert result['summary'] == [] and result['errors'] == []
     assert result['diff'] == {'before': {'opt-acme-logs-2': {'name': 'opt-acme-logs', 'driver': 'local', 'options': {}}},
                               'after': {'opt-acme-logs-2': {'name': 'opt-acme-logs-2', 'driver': 'local', 'options': {}}}}
     created = api.changes[0]
@@ -127,4 +129,4 @@ def test_helper_image_required_and_never_pulled(monkeypatch, capsys):
 def test_default_client_needs_no_helper_and_changes_nothing(monkeypatch, capsys):
     api = FakeApi(['opt-acme-config', 'opt-acme-logs'], ON_DEFAULTS)
     result = run(monkeypatch, capsys, api, clients=[{'name': 'acme'}])
-    assert result['changed'] is False and result['actions'] == [] and api.changes == []
+    assert result['changed'] is False and result['plan'] == [] and api.changes == []
