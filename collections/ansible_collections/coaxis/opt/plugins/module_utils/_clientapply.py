@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _docker, _ipplan, _limits, _naming, _netplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-from ansible_collections.coaxis.opt.plugins.module_utils._runner import Refused
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import Refused
 
 IFNAME_MIN_API = '1.48'
 

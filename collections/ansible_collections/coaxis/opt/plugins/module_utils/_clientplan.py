@@ -18,13 +18,7 @@ from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 # Aliases of _naming's, for the modules that still import them from here.
-LABEL_CLIENT = _naming.LABEL_CLIENT
-LABEL_MANAGED_BY = _naming.LABEL_MANAGED_BY
-LABEL_HASH = _naming.LABEL_HASH
 # The address a client holds, read back to keep an allocated address on later runs.
-LABEL_IP = _naming.LABEL_IP
-MANAGED_BY = _naming.MANAGED_BY
-MANAGED_FILTER = _naming.MANAGED_FILTER
 
 IFNAME_DRIVER_OPT = 'com.docker.network.endpoint.ifname'
 # mast probe pings the sites through an unprivileged ICMP socket: allowed for every group of
@@ -55,19 +49,15 @@ COMMON_DEFAULTS = {
 }
 
 
-def volume_names(client_name, prefix=_naming.DEFAULT_PREFIX):
-    return _naming.volume_names(client_name, prefix)
-
-
 def volume_labels(client_name):
-    return _naming.managed_labels(**{LABEL_CLIENT: client_name})
+    return _naming.managed_labels(**{_naming.LABEL_CLIENT: client_name})
 
 
 def config_hash(spec):
     """SHA-256 of the canonical JSON of ``spec`` without the hash label itself."""
     data = dict(spec)
     labels = dict(data.get('labels') or {})
-    labels.pop(LABEL_HASH, None)
+    labels.pop(_naming.LABEL_HASH, None)
     data['labels'] = labels
     canonical = json.dumps(data, sort_keys=True, separators=(',', ':'), ensure_ascii=True)
     return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
@@ -77,7 +67,7 @@ def desired_container(client, common):
     """The spec of one client's container.
 
     client: dict(name, ip, interface=None, labels=None, config_volume=None, logs_volume=None);
-    the volume names default to volume_names() (the spec, hence the hash, of a client that
+    the volume names default to _naming.volume_names() (the spec, hence the hash, of a client that
     names no volume is the same as before volumes could be named).
     common: dict(network, image_id, and optionally the keys of COMMON_DEFAULTS); limits and log
     are _limits.limits_spec('client', ...) and _limits.log_spec(...) (their defaults when None).
@@ -85,15 +75,15 @@ def desired_container(client, common):
     settings = dict(COMMON_DEFAULTS)
     settings.update(dict((k, v) for k, v in common.items() if v is not None))
     name = client['name']
-    default_config, default_logs = volume_names(name, settings['volume_prefix'])
+    default_config, default_logs = _naming.volume_names(name, settings['volume_prefix'])
     config_volume = client.get('config_volume') or default_config
     logs_volume = client.get('logs_volume') or default_logs
     labels = {}
     labels.update(settings.get('labels') or {})
     labels.update(client.get('labels') or {})
-    labels[LABEL_CLIENT] = name
-    labels[LABEL_MANAGED_BY] = MANAGED_BY
-    labels[LABEL_IP] = client['ip']
+    labels[_naming.LABEL_CLIENT] = name
+    labels[_naming.LABEL_MANAGED_BY] = _naming.MANAGED_BY
+    labels[_naming.LABEL_IP] = client['ip']
     spec = {
         'client': name,
         'name': _naming.container_name(name, settings['container_prefix']),
@@ -117,7 +107,7 @@ def desired_container(client, common):
         'tmpfs': dict(TMPFS),
         'labels': labels,
     }
-    spec['labels'][LABEL_HASH] = config_hash(spec)
+    spec['labels'][_naming.LABEL_HASH] = config_hash(spec)
     return spec
 
 
@@ -131,12 +121,12 @@ def normalize_container(summary, network):
     return {
         'id': summary.get('Id'),
         'name': names[0].lstrip('/') if names else None,
-        'client': labels.get(LABEL_CLIENT),
+        'client': labels.get(_naming.LABEL_CLIENT),
         'image': summary.get('ImageID'),
         'state': summary.get('State'),
         'ip': ip,
         'on_network': bool(endpoint),
-        'hash': labels.get(LABEL_HASH),
+        'hash': labels.get(_naming.LABEL_HASH),
         'labels': labels,
     }
 
@@ -151,8 +141,8 @@ def network_endpoints(summaries, network):
     endpoints = []
     for summary in summaries:
         container = normalize_container(summary, network)
-        managed = container['labels'].get(LABEL_MANAGED_BY) == MANAGED_BY
-        ip = (container['labels'].get(LABEL_IP) if managed else None) or container['ip']
+        managed = container['labels'].get(_naming.LABEL_MANAGED_BY) == _naming.MANAGED_BY
+        ip = (container['labels'].get(_naming.LABEL_IP) if managed else None) or container['ip']
         if ip:
             endpoints.append(dict(container=container['name'], client=container['client'] if managed else None,
                                   ip=ip))
@@ -179,7 +169,7 @@ def _recreate_reasons(spec, observed):
     as_observed = dict(spec)
     as_observed['labels'] = dict(spec['labels'])
     as_observed['ip'] = observed.get('ip')
-    as_observed['labels'][LABEL_IP] = observed.get('ip')
+    as_observed['labels'][_naming.LABEL_IP] = observed.get('ip')
     as_observed['image'] = observed.get('image')
     if config_hash(as_observed) != observed.get('hash'):
         reasons.append('settings changed')
@@ -204,7 +194,7 @@ def plan_clients(desired_list, observed_containers, only=None):
             item['action'] = 'skip'
         elif observed is None:
             item['action'] = 'create'
-        elif (observed.get('hash') != spec['labels'][LABEL_HASH] or observed.get('ip') != spec['ip']
+        elif (observed.get('hash') != spec['labels'][_naming.LABEL_HASH] or observed.get('ip') != spec['ip']
               or not observed.get('on_network')):
             item['action'] = 'recreate'
             item['reasons'] = _recreate_reasons(spec, observed)
@@ -248,7 +238,7 @@ def diff_view(spec, observed, state):
 
 def named_volumes(spec, prefix='opt-'):
     """The volumes of a spec that the inventory named (not the default names)."""
-    defaults = volume_names(spec['client'], prefix)
+    defaults = _naming.volume_names(spec['client'], prefix)
     return [m['source'] for m in spec['mounts'] if m['source'] not in defaults]
 
 

@@ -26,9 +26,6 @@ from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 MOUNT = '/cfg'
-HELPER_LABEL = _naming.LABEL_HELPER
-MANAGED_BY_LABEL = _naming.LABEL_MANAGED_BY
-MANAGED_BY = _naming.MANAGED_BY
 ENGINE_ERRORS = (_docker.DockerException, _docker.RequestException)
 
 
@@ -140,7 +137,7 @@ def create_helper(client, image_id, volume, name, command, user=None, volumes=No
         **_limits.helper_host_config_args())
     created = client.api.create_container(
         image=image_id, name='%s-%s' % (name, uuid.uuid4().hex[:8]), entrypoint=[], command=command, user=user,
-        host_config=host_config, labels=_naming.managed_labels(**{HELPER_LABEL: 'config'}),
+        host_config=host_config, labels=_naming.managed_labels(**{_naming.LABEL_HELPER: 'config'}),
         network_disabled=True, detach=True)
     return created['Id']
 

@@ -22,7 +22,7 @@ import json
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-from ansible_collections.coaxis.opt.plugins.module_utils._runner import action
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import action
 
 CHAIN = 'COAXIS-OPT'
 INPUT_CHAIN = 'COAXIS-OPT-INPUT'

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _edgeread, _proxyplan, _serviceapply
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-from ansible_collections.coaxis.opt.plugins.module_utils._runner import Refused
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import Refused
 
 ROOT = _proxyplan.ROOT
 STAGING = '%s/%s' % (ROOT, _proxyplan.STAGING)

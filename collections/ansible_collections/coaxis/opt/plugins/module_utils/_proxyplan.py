@@ -18,7 +18,7 @@ import re
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _render
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-from ansible_collections.coaxis.opt.plugins.module_utils._runner import action, diff_of
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import action, diff_of
 
 ROOT = '/etc/opt-edge'
 STAGING = '.staging'

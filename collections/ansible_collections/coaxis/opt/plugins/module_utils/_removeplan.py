@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _naming
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
-from ansible_collections.coaxis.opt.plugins.module_utils._runner import action
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import action
 
 
 def validate(names, lang='en'):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from ansible_collections.coaxis.opt.plugins.module_utils._runner import Refused
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import Refused
 
 SYSTEMCTL = {'daemon-reload': lambda unit: ['daemon-reload'], 'enable': lambda unit: ['enable', unit],
              'start': lambda unit: ['start', unit], 'disable': lambda unit: ['disable', unit],

@@ -30,53 +30,11 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import CONTRACT, Plan, Refused, action, diff_of
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-CONTRACT = ('changed', 'plan', 'summary', 'errors')
-
-
-class Refused(Exception):
-    """The request cannot be carried out. ``errors``: every problem found, operator lines.
-
-    ``key``: the catalog message that wraps them (``step_refused``, ``plan_refused``, ...); without
-    one the message is the errors joined. ``result``: more keys for the failure answer."""
-
-    def __init__(self, errors, key=None, **result):
-        self.errors = [errors] if isinstance(errors, str) else list(errors)
-        self.key = key
-        self.result = result
-        Exception.__init__(self, '; '.join(self.errors))
-
-
-def action(verb, target, reason=None):
-    """One item of a plan: what is done (create, recreate, update, remove, ...) to what, and why."""
-    return {'action': verb, 'target': target, 'reason': reason}
-
-
-def diff_of(before, after, header=None):
-    """The one diff shape: before and after (text or data), with one header for both when given."""
-    out = {'before': before, 'after': after}
-    if header:
-        out['before_header'] = out['after_header'] = header
-    return out
-
-
-class Plan:
-    """What a planner found: ``actions`` (items of action()), the operator's ``summary`` lines,
-    the diff (``before``/``after``, or ``diff`` for a ready-made one or a list of them), the
-    module's own result keys (``result``) and what the applier needs that is not answered
-    (``data``). ``changed``: any action, unless told otherwise."""
-
-    def __init__(self, actions=(), summary=(), changed=None, before=None, after=None, header=None,
-                 diff=None, data=None, **result):
-        self.actions = list(actions)
-        self.summary = [summary] if isinstance(summary, str) else list(summary)
-        self.changed = bool(self.actions) if changed is None else bool(changed)
-        self.diff = diff
-        if diff is None and (before is not None or after is not None):
-            self.diff = diff_of(before, after, header)
-        self.result = result
-        self.data = data or {}
+# A module imports the contract's names from here, with the runner.
+__all__ = ('CONTRACT', 'Plan', 'Refused', 'Run', 'Runner', 'action', 'answer', 'diff_of')
 
 
 class Run:

@@ -12,7 +12,7 @@ changes may have been made)."""
 from __future__ import annotations
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _configapply, _docker, _limits
-from ansible_collections.coaxis.opt.plugins.module_utils._runner import Refused
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import Refused
 
 START_WAIT = 10
 

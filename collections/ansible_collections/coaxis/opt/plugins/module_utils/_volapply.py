@@ -18,8 +18,6 @@ import uuid
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _naming, _volplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-HELPER_LABEL = _naming.LABEL_HELPER
-MANAGED_FILTER = _naming.MANAGED_FILTER
 # What cp -a as root needs to keep owners, modes and set-id bits; everything else is dropped.
 HELPER_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID']
 
@@ -53,7 +51,7 @@ def helper_config(image_id, source, target, name_prefix):
         'entrypoint': [],
         'command': ['sh', '-c', _volplan.COPY_SCRIPT],
         'user': '0',
-        'labels': _naming.managed_labels(**{HELPER_LABEL: 'migrate'}),
+        'labels': _naming.managed_labels(**{_naming.LABEL_HELPER: 'migrate'}),
         'network_disabled': True,
         'detach': True,
     }

@@ -22,15 +22,9 @@ from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _naming
 from ansible_collections.coaxis.opt.plugins.module_utils._ipplan import valid_client_name
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-LABEL_CLIENT = _naming.LABEL_CLIENT
-LABEL_MANAGED_BY = _naming.LABEL_MANAGED_BY
-LABEL_VOLUME = _naming.LABEL_VOLUME
-LABEL_MIGRATED_FROM = _naming.LABEL_MIGRATED_FROM
-MANAGED_BY = _naming.MANAGED_BY
 # Docker's rule for volume names.
 VOLUME_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+$')
 
-ROLES = _naming.VOLUME_ROLES
 TYPES = ('local', 'nfs', 'cifs')
 MASK = '********'
 # Mount options whose value is a secret: masked in every difference and view.
@@ -54,12 +48,8 @@ REQUIRED = {
 NO_COMMA = ('addr', 'username', 'password', 'domain', 'vers')
 
 
-def volume_name(client, role, prefix=_naming.DEFAULT_PREFIX):
-    return _naming.volume_name(client, role, prefix)
-
-
 def volume_labels(client, role):
-    return _naming.managed_labels(**{LABEL_CLIENT: client, LABEL_VOLUME: role})
+    return _naming.managed_labels(**{_naming.LABEL_CLIENT: client, _naming.LABEL_VOLUME: role})
 
 
 def _present(spec, key):
@@ -103,7 +93,7 @@ def validate_clients(clients, lang='en', prefix='opt-'):
         if not valid_client_name(name):
             errors.append(msg('client_name_invalid', lang, client=name))
             continue
-        for role in ROLES:
+        for role in _naming.VOLUME_ROLES:
             errors.extend(validate_volume(name, role, client.get('%s_volume' % role), lang))
     uses = {}
     first = {}
@@ -111,8 +101,8 @@ def validate_clients(clients, lang='en', prefix='opt-'):
         first.setdefault(client.get('name'), client)
     for name in sorted(n for n in first if valid_client_name(n)):
         client = first[name]
-        for role in ROLES:
-            volume = (client.get('%s_volume' % role) or {}).get('name') or volume_name(name, role, prefix)
+        for role in _naming.VOLUME_ROLES:
+            volume = (client.get('%s_volume' % role) or {}).get('name') or _naming.volume_name(name, role, prefix)
             uses.setdefault(volume, []).append('%s %s' % (name, role))
     for name in sorted(n for n, u in uses.items() if len(u) > 1):
         errors.append(msg('vol_name_duplicate', lang, volume=name, count=len(uses[name]), uses=', '.join(uses[name])))
@@ -148,9 +138,9 @@ def desired_volumes(client, prefix='opt-'):
     inventory's (``config_volume.name``) when given, else ``default_name``.
     """
     volumes = []
-    for role in ROLES:
+    for role in _naming.VOLUME_ROLES:
         spec = client.get('%s_volume' % role) or {}
-        default = volume_name(client['name'], role, prefix)
+        default = _naming.volume_name(client['name'], role, prefix)
         volumes.append({
             'client': client['name'],
             'role': role,
@@ -306,7 +296,7 @@ def plan_volumes(desired_list, observed, lang='en', sources=None, migrating=None
             item['differences'] = volume_differences(desired, current)
             item['action'] = 'drift' if item['differences'] else 'none'
             if item['action'] == 'none' and elsewhere and source['mounted']:
-                if (current.get('labels') or {}).get(LABEL_MIGRATED_FROM) == source['name']:
+                if (current.get('labels') or {}).get(_naming.LABEL_MIGRATED_FROM) == source['name']:
                     copy = True  # a copy whose container was not switched yet: copy again (resume)
                 else:
                     item['switch_from'] = source['name']
@@ -328,7 +318,7 @@ def plan_volumes(desired_list, observed, lang='en', sources=None, migrating=None
 def migration_labels(desired, source):
     """Labels of a volume created by a migration: the usual ones and where the data came from."""
     labels = dict(desired['labels'])
-    labels[LABEL_MIGRATED_FROM] = source
+    labels[_naming.LABEL_MIGRATED_FROM] = source
     return labels
 
 

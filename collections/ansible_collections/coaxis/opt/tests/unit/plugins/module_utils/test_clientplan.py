@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
+from ansible_collections.coaxis.opt.plugins.module_utils._naming import LABEL_HASH
 from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import (
-    LABEL_HASH,
     config_hash,
     desired_container,
     engine_used_addresses,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _fwplan, _limits, _proxyplan
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientplan, _fwplan, _limits, _naming, _proxyplan
 
 MIB = 1024 * 1024
 
@@ -104,7 +104,7 @@ def test_client_spec_carries_limits_log_and_hardening_and_a_change_recreates():
                                           dict(common, limits=_limits.limits_spec('client', {'pids': 512})))
     logs = _clientplan.desired_container({'name': 'acme', 'ip': '10.128.0.10'},
                                          dict(common, log=_limits.log_spec({'max_file': 5})))
-    hashes = set(s['labels'][_clientplan.LABEL_HASH] for s in (spec, other, logs))
+    hashes = set(s['labels'][_naming.LABEL_HASH] for s in (spec, other, logs))
     assert len(hashes) == 3
 
 

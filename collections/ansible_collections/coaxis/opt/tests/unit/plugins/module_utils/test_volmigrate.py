@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _volapply
+from ansible_collections.coaxis.opt.plugins.module_utils._naming import LABEL_MIGRATED_FROM
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.module_utils._volplan import (
     COPY_SCRIPT,
-    LABEL_MIGRATED_FROM,
     compare_listings,
     desired_volumes,
     describe_problems,

@@ -19,8 +19,6 @@ MODULES = pathlib.Path(__file__).resolve().parents[4] / 'plugins' / 'modules'
 RUN_BY_RUNNER = sorted(p for p in MODULES.glob('opt_*.py') if p.stem != 'opt_vault_encrypt')
 ALL = sorted(MODULES.glob('opt_*.py'))
 CONTRACT = {'plan': 'list', 'summary': 'list', 'errors': 'list'}
-# Modules not moved to the runner yet: each leaves this list when it is.
-PENDING = set()
 MAIN_LINES = 30
 SHARED_RUN = 6
 
@@ -38,8 +36,6 @@ def constants(path):
 
 @pytest.mark.parametrize('path', ALL, ids=lambda p: p.stem)
 def test_documents_the_return_contract(path):
-    if path.stem in PENDING:
-        pytest.xfail('not on the runner yet')
     docs = constants(path)[1]
     documentation, returned = yaml.safe_load(docs['DOCUMENTATION']), yaml.safe_load(docs['RETURN'])
     assert 'coaxis.opt.result' in documentation.get('extends_documentation_fragment', [])
@@ -50,8 +46,6 @@ def test_documents_the_return_contract(path):
 
 @pytest.mark.parametrize('path', RUN_BY_RUNNER, ids=lambda p: p.stem)
 def test_main_is_short_and_runs_through_the_runner(path):
-    if path.stem in PENDING:
-        pytest.xfail('not on the runner yet')
     tree = constants(path)[0]
     [main] = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == 'main']
     length = main.end_lineno - main.lineno + 1
@@ -84,8 +78,6 @@ def windows(lines):
 def test_no_two_modules_share_six_lines_of_code():
     seen, shared = {}, []
     for path in ALL:
-        if path.stem in PENDING:
-            continue
         for window in windows(code_lines(path)):
             if window in seen and seen[window] != path.stem:
                 shared.append('%s and %s: %s' % (seen[window], path.stem, ' | '.join(window)))
