@@ -15,7 +15,7 @@ from pathlib import Path
 # The same archive the product's config renderer writes (owners, modes, parent directories).
 from ansible_collections.coaxis.opt.plugins.module_utils._configapply import build_archive
 # The site file as the product writes it (the one contract, plugins/module_utils/_siteschema.py).
-from ansible_collections.coaxis.opt.plugins.module_utils._render import site_document
+from ansible_collections.coaxis.opt.plugins.module_utils._configplan import site_document
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))

@@ -1,7 +1,7 @@
 """What an audit entry may show: secrets replaced by placeholders before anything is saved.
 
 Reuses the collection's own masks where they exist: the private key placeholder of diff mode
-(module_utils/_render.py: key_placeholder) and the X-OPT-Client signature's
+(module_utils/_configplan.py: key_placeholder) and the X-OPT-Client signature's
 (module_utils/_clientsig.py: mask). Also masked: Ansible vault blocks, the values of keys that
 name a password, passphrase, secret or token (a ``{{ vault_... }}`` reference stays: it names a
 secret, it is not one), and the portal's own secrets (signing secret, vault password) wherever
@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig
-from ansible_collections.coaxis.opt.plugins.module_utils._render import key_placeholder
+from ansible_collections.coaxis.opt.plugins.module_utils._configplan import key_placeholder
 
 MASK = "********"
 PRIVATE_KEY_RE = re.compile(

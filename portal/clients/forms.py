@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _proxyplan, _render, _siteschema
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _proxyplan, _configplan, _siteschema
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 
@@ -39,19 +39,19 @@ class SiteForm(forms.Form):
         name = data.get("name")
         where = dict(client=self.client, site=name or "?")
         if name is not None:
-            if not _render.valid_name(name):
+            if not _configplan.valid_name(name):
                 self.add_error("name", msg("cfg_site_name_invalid", lang(), **where))
             elif name in self.taken:
                 self.add_error("name", msg("cfg_site_duplicate", lang(), count=2, **where))
         host = data.get("host")
-        if host is not None and not _render.valid_host(host):
+        if host is not None and not _configplan.valid_host(host):
             self.add_error("host", msg("cfg_host_invalid", lang(), host=host, **where))
         port = data.get("port")
         if port is not None and not _range(port, _siteschema.SITE_INTS["port"]):
             low, high = _siteschema.SITE_INTS["port"]
             self.add_error("port", msg("cfg_site_range", lang(), field="port", value=port, low=low, high=high, **where))
         user = data.get("user")
-        if user is not None and not _render.USER_RE.fullmatch(user):
+        if user is not None and not _configplan.USER_RE.fullmatch(user):
             self.add_error("user", msg("cfg_user_invalid", lang(), user=user, **where))
         for field in _siteschema.NULLABLE_INTS:
             value = data.get(field)
@@ -84,12 +84,12 @@ class PrinterForm(forms.Form):
         name = data.get("name")
         where = dict(client=self.client, site=self.site, printer=name or "?")
         if name is not None:
-            if not _render.valid_name(name):
+            if not _configplan.valid_name(name):
                 self.add_error("name", msg("cfg_printer_name_invalid", lang(), **where))
             elif name in self.taken:
                 self.add_error("name", msg("cfg_printer_duplicate", lang(), count=2, **where))
         address = data.get("address")
-        if address is not None and not _render.valid_host(address):
+        if address is not None and not _configplan.valid_host(address):
             self.add_error("address", msg("cfg_printer_address_invalid", lang(), address=address, **where))
         for field, (low, high) in _siteschema.PRINTER_INTS.items():
             value = data.get(field)

@@ -47,7 +47,7 @@ def _plain(value):
     return json.loads(json.dumps(value))
 
 
-def _render(file, **variables):
+def _configplan(file, **variables):
     """A vars file of awx/ with its templates rendered, as configure.yml's vars_files are."""
     loader = DataLoader()
     data = loader.load_from_file(str(AWX_VARS / file), trusted_as_template=True)
@@ -115,9 +115,9 @@ def question_errors(question, data):
 
 def job_templates(lang, clients):
     """{name: JobTemplate} as awx/configure.yml makes them with awx_lang=lang for these clients."""
-    templates = _render("templates.yml", groups={"opt_clients": list(clients)})
-    questions = _render("surveys.yml", awx_lang=lang)
-    texts = _render("messages.yml")["awx_messages"]
+    templates = _configplan("templates.yml", groups={"opt_clients": list(clients)})
+    questions = _configplan("surveys.yml", awx_lang=lang)
+    texts = _configplan("messages.yml")["awx_messages"]
     fixed = _job_template_task()
     # The launch above models job templates with their survey on.
     assert fixed["survey_enabled"] is True, fixed

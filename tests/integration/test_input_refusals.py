@@ -12,7 +12,7 @@ import pytest
 import yaml
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.module_utils._proxyplan import EXTRA_DIRECTIVES
-from ansible_collections.coaxis.opt.plugins.module_utils._render import HOST_KEY_TYPES
+from ansible_collections.coaxis.opt.plugins.module_utils._configplan import HOST_KEY_TYPES
 
 from conftest import LAB_INVENTORY
 

@@ -8,7 +8,7 @@ import json
 import struct
 
 import pytest
-from ansible_collections.coaxis.opt.plugins.module_utils import _render, _siteschema
+from ansible_collections.coaxis.opt.plugins.module_utils import _configplan, _siteschema
 from mast import config as mast_config
 
 
@@ -45,9 +45,9 @@ def test_patterns_are_the_same():
 
 
 def test_the_collection_uses_the_table():
-    assert _render.SITE_DEFAULTS is _siteschema.SITE_DEFAULTS
-    assert _render.PRINTER_RANGES is _siteschema.PRINTER_INTS
-    for field, bounds in _render.SITE_RANGES.items():
+    assert _configplan.SITE_DEFAULTS is _siteschema.SITE_DEFAULTS
+    assert _configplan.PRINTER_RANGES is _siteschema.PRINTER_INTS
+    for field, bounds in _configplan.SITE_RANGES.items():
         assert _siteschema.SITE_INTS[field] == bounds
 
 
@@ -78,9 +78,9 @@ CLIENTS = {
 @pytest.mark.parametrize("name", sorted(CLIENTS))
 def test_every_rendered_site_file_passes_mast(name, tmp_path):
     client = {"name": "acme", "private_key": PRIVATE_KEY, "sites": copy.deepcopy(CLIENTS[name])}
-    assert _render.validate_client(client) == []
-    files = _render.render_client(client)
-    sites = dict((path, entry) for path, entry in files.items() if path.startswith(_render.SITES_DIR + "/"))
+    assert _configplan.validate_client(client) == []
+    files = _configplan.render_client(client)
+    sites = dict((path, entry) for path, entry in files.items() if path.startswith(_configplan.SITES_DIR + "/"))
     assert len(sites) == len(CLIENTS[name])
     for path, entry in files.items():
         target = tmp_path / path
@@ -111,7 +111,7 @@ def test_every_rendered_site_file_passes_mast(name, tmp_path):
 ])
 def test_what_mast_refuses_the_collection_refuses(site, field):
     """A value outside the contract is refused by both sides, never written for mast to refuse."""
-    document = _render.site_document(site)
+    document = _configplan.site_document(site)
     _site, mast_errors = mast_config.validate_site(document, site["name"])
     assert any(field in error for error in mast_errors), mast_errors
-    assert _render.validate_client({"name": "acme", "private_key": PRIVATE_KEY, "sites": [site]}) != []
+    assert _configplan.validate_client({"name": "acme", "private_key": PRIVATE_KEY, "sites": [site]}) != []

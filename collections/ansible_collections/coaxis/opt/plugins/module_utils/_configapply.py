@@ -10,7 +10,7 @@ one ``put_archive``, writes the changed ones (modes and owners in the tar header
 need a process: a third helper runs ``rm -f`` of the listed paths, with a bounded wait. Helpers
 are always removed. A batch that fails is redone client by client, so that each client gets its
 own error. In check mode no helper is made: a volume is read with ``get_archive`` from a
-container of ours that mounts it, else it is not read. Nothing here decides anything (see _render).
+container of ours that mounts it, else it is not read. Nothing here decides anything (see _configplan).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _naming, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _docker, _limits, _naming, _configplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 MOUNT = '/cfg'
@@ -68,8 +68,8 @@ def _add_files(archive, files, prefix, mtime, dir_owner):
     for directory in dirs:
         info = tarfile.TarInfo(prefix + directory)
         info.type = tarfile.DIRTYPE
-        info.mode = _render.DIRS.get(directory, 0o755)
-        info.uid, info.gid = dir_owner or (_render.OWNER_UID, _render.OWNER_GID)
+        info.mode = _configplan.DIRS.get(directory, 0o755)
+        info.uid, info.gid = dir_owner or (_configplan.OWNER_UID, _configplan.OWNER_GID)
         info.mtime = mtime
         archive.addfile(info)
     for path in sorted(files):
@@ -187,8 +187,8 @@ def reload_mast(client, container):
 
 def plan_job(job, current):
     """(plan, changed items, files to write, paths to delete) of one client's volume."""
-    plan = _render.plan_files(job['files'], current)
-    todo = _render.changed(plan)
+    plan = _configplan.plan_files(job['files'], current)
+    todo = _configplan.changed(plan)
     writes = dict((i['path'], job['files'][i['path']]) for i in todo if i['action'] != 'delete')
     deletes = [i['path'] for i in todo if i['action'] == 'delete']
     return plan, todo, writes, deletes

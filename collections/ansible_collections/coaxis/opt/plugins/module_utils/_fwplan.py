@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _configplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.module_utils._contract import action
 
@@ -48,7 +48,7 @@ def admin_allow(admin_url, admin_address, lang='en'):
     """([{name, address, port}], errors): the admin interface every client may reach."""
     if not admin_url:
         return [], []
-    parsed = _render.parse_admin_url(admin_url)
+    parsed = _configplan.parse_admin_url(admin_url)
     if parsed is None:
         return [], [msg('admin_url_invalid', lang, url=admin_url)]
     address = admin_address or parsed[1]
@@ -92,7 +92,7 @@ def validate_dns_servers(servers, lang='en'):
 
 def valid_host_name(host):
     """A DNS name (not an IPv4 address, not something that looks like one)."""
-    return isinstance(host, str) and bool(_render.HOST_RE.fullmatch(host)) and not _render.IPV4_LIKE_RE.fullmatch(host)
+    return isinstance(host, str) and bool(_configplan.HOST_RE.fullmatch(host)) and not _configplan.IPV4_LIKE_RE.fullmatch(host)
 
 
 def validate(coaxis_lans, clients, lang='en', sources=None):

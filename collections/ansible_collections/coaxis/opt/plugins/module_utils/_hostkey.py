@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from ansible_collections.coaxis.opt.plugins.module_utils._render import parse_host_key
+from ansible_collections.coaxis.opt.plugins.module_utils._configplan import parse_host_key
 
 
 def fingerprint(host_key):

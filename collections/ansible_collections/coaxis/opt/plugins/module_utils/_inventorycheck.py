@@ -18,7 +18,7 @@ from __future__ import annotations
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
 
 from ansible_collections.coaxis.opt.plugins.module_utils import (
-    _clientsig, _docker, _fwplan, _ipplan, _proxyplan, _render, _routeplan, _siteschema, _volplan)
+    _clientsig, _docker, _fwplan, _ipplan, _proxyplan, _configplan, _routeplan, _siteschema, _volplan)
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 # Site fields that opt_config's argument spec converts (its SITE_OPTIONS): the integers and the flag.
@@ -84,7 +84,7 @@ def client_field_errors(groups, hostvars, lang='en'):
     """Sites, printers, limits, host keys and the private key of every client (opt_config's rules)."""
     errors = []
     for name in clients(groups):
-        errors.extend(_render.validate_client(client_config(name, hostvars[name]), lang))
+        errors.extend(_configplan.validate_client(client_config(name, hostvars[name]), lang))
     return errors
 
 
@@ -132,7 +132,7 @@ def docker_host_errors(groups, hostvars, lang='en'):
         problems = [] if url is None else _docker.url_errors(url, host_vars.get('opt_docker_tls'),
                                                              host_vars.get('opt_docker_insecure'), lang)
         admin_url = plain(host_vars.get('opt_admin_url'))
-        if admin_url not in (None, '') and _render.parse_admin_url(admin_url) is None:
+        if admin_url not in (None, '') and _configplan.parse_admin_url(admin_url) is None:
             problems.append(msg('admin_url_invalid', lang, url=admin_url))
         domain = plain(host_vars.get('opt_domain'))
         if domain is not None:

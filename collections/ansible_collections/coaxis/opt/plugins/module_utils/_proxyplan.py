@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _configplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.module_utils._contract import action, diff_of
 
@@ -116,7 +116,7 @@ def validate(domain, clients, cert, key, lang='en', admin_url=''):
     errors = []
     if not valid_domain(domain):
         errors.append(msg('proxy_domain_invalid', lang, domain=domain))
-    if admin_url and _render.parse_admin_url(admin_url) is None:
+    if admin_url and _configplan.parse_admin_url(admin_url) is None:
         errors.append(msg('admin_url_invalid', lang, url=admin_url))
     errors.extend(tls_errors(cert or '', key or '', lang))
     owners = {}

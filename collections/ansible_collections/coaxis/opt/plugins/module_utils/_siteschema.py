@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The contract of a mast site file (sites/<name>.json): fields, defaults, ranges, patterns.
 
-One table, pure data. ``_render.py`` validates the inventory and writes the files with it;
+One table, pure data. ``_configplan.py`` validates the inventory and writes the files with it;
 mast (images/docker-opt/mast/config.py) ships in its own image and keeps its own copy, which
 a unit test (tests/unit/test_site_contract.py) holds equal to this one. Change both together.
 Every pattern is used with ``fullmatch`` (``$`` would accept a trailing newline).

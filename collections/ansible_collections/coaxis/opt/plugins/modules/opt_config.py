@@ -249,7 +249,7 @@ errors:
   elements: str
 """
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _configapply, _naming, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _configapply, _naming, _configplan
 from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner
 
 SITE_OPTIONS = dict(
@@ -288,8 +288,8 @@ def jobs_of(run):
     names = [c['name'] for c in clients]
     only = params['only'] if params['only'] is not None else names
     errors = [run.msg('unknown_client', client=name) for name in only if name not in names]
-    errors += _render.validate_clients(clients, run.lang)
-    if params['admin_url'] and _render.parse_admin_url(params['admin_url']) is None:
+    errors += _configplan.validate_clients(clients, run.lang)
+    if params['admin_url'] and _configplan.parse_admin_url(params['admin_url']) is None:
         errors.append(run.msg('admin_url_invalid', url=params['admin_url']))
     errors += _clientsig.signing_errors(params['admin_url'], params['admin_secret'], run.lang)
     if errors:
@@ -301,8 +301,8 @@ def jobs_of(run):
                 'client': entry['name'],
                 'volume': entry.get('config_volume') or _naming.volume_name(entry['name'], 'config', params['volume_prefix']),
                 'container': _naming.container_name(entry['name'], params['container_prefix']),
-                'files': _render.render_client(dict(entry, admin_url=params['admin_url'],
-                                                    admin_secret=params['admin_secret']))}
+                'files': _configplan.render_client(dict(entry, admin_url=params['admin_url'],
+                                                        admin_secret=params['admin_secret']))}
     return list(jobs.values())
 
 
@@ -331,7 +331,7 @@ def plan(run):
                                       None, job, state, bool(changed), True, params['reload'])}
         actions += [dict(action=i['action'], target='%s: %s' % (job['client'], i['path']),
                          reason=', '.join(i['reasons']) or None) for i in changed]
-        diffs += _render.file_diffs(job['client'], files, job['files'], current, run.lang)
+        diffs += _configplan.file_diffs(job['client'], files, job['files'], current, run.lang)
         todo += [(job, writes, deletes)] if changed else []
     if errors and (run.check_mode or not todo):
         raise Refused(errors, changed=bool(actions), clients=clients, plan=actions)

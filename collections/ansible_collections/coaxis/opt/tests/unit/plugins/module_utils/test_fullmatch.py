@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.coaxis.opt.plugins.action import opt_vault_encrypt
 from ansible_collections.coaxis.opt.plugins.module_utils import (
-    _hoststate, _ipplan, _lock, _proxyplan, _render, _routeplan, _volplan)
+    _hoststate, _ipplan, _lock, _proxyplan, _configplan, _routeplan, _volplan)
 
 PLUGINS = Path(__file__).resolve().parents[4] / 'plugins'
 MAST = Path(__file__).resolve().parents[8] / 'images' / 'docker-opt' / 'mast'
@@ -23,12 +23,12 @@ DIGEST = 'a' * 64
     ('acme', _ipplan.valid_client_name),
     ('eth1', _ipplan.valid_ifname),
     ('10.0.0.1', lambda value: _ipplan.parse_ipv4(value) is not None),
-    ('lyon', _render.valid_name),
-    ('gw.lyon.example.com', _render.valid_host),
-    ('10.130.0.10', _render.valid_host),
-    ('coaxis', lambda value: bool(_render.USER_RE.fullmatch(value))),
+    ('lyon', _configplan.valid_name),
+    ('gw.lyon.example.com', _configplan.valid_host),
+    ('10.130.0.10', _configplan.valid_host),
+    ('coaxis', lambda value: bool(_configplan.USER_RE.fullmatch(value))),
     ('example.com', _proxyplan.valid_domain),
-    ('https://admin.example.com/opt', lambda value: _render.parse_admin_url(value) is not None),
+    ('https://admin.example.com/opt', lambda value: _configplan.parse_admin_url(value) is not None),
     ('opt-acme-config', lambda value: not _volplan.validate_volume('acme', 'config', {'name': value})),
     ('coaxis-opt-routes', lambda value: not _routeplan.validate_routes([], value)[1]),
     ('lab-network', lambda value: not _lock.validate({'name': value, 'timeout': 1, 'ttl': 60})),

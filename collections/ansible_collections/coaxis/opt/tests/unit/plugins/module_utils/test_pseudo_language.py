@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 import pytest
 
 from ansible_collections.coaxis.opt.plugins.module_utils import (
-    _fwplan, _ipplan, _lock, _messages, _netplan, _probe, _proxyplan, _removeplan, _render, _report, _routeplan,
+    _fwplan, _ipplan, _lock, _messages, _netplan, _probe, _proxyplan, _removeplan, _configplan, _report, _routeplan,
     _tunnelplan, _volplan)
 
 PSEUDO = 'xx'
@@ -95,10 +95,10 @@ def test_site_config_refusals():
     clients = [{'name': 'acme', 'private_key': 'nope', 'sites': [
         {'name': 'Lyon!', 'host': 'bad host', 'port': 'x', 'host_key': 'junk', 'upload_kbps': 0,
          'keepalive_interval': 0, 'printers': [{'name': 'p', 'listen_port': 80, 'port': 'y', 'colour': 1}]}]}]
-    errors = _render.validate_clients(clients, PSEUDO)
+    errors = _configplan.validate_clients(clients, PSEUDO)
     assert len(errors) > 5
     assert leftover(errors, clients, 'port upload_kbps keepalive_interval listen_port colour',
-                    _render.HOST_KEY_TYPES) == []
+                    _configplan.HOST_KEY_TYPES) == []
 
 
 def test_firewall_proxy_and_route_refusals():
@@ -134,7 +134,7 @@ def test_lock_tunnels_probe_and_removal_lines():
 
 def test_config_diff_headers():
     files = {'sites/lyon.json': {'content': '{}', 'mode': 0o644, 'uid': 1, 'gid': 1}}
-    diffs = _render.file_diffs('acme', _render.plan_files({}, files), {}, files, PSEUDO)
+    diffs = _configplan.file_diffs('acme', _configplan.plan_files({}, files), {}, files, PSEUDO)
     assert leftover(diffs[0]['after_header'], 'acme sites/lyon.json') == []
 
 

@@ -13,7 +13,7 @@ import struct
 import pytest
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _configapply
-from ansible_collections.coaxis.opt.plugins.module_utils._render import (
+from ansible_collections.coaxis.opt.plugins.module_utils._configplan import (
     file_diffs,
     parse_host_key,
     plan_files,

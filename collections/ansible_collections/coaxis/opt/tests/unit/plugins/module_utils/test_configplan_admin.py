@@ -9,7 +9,7 @@ import hmac
 
 import pytest
 
-from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _render
+from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _configplan
 
 
 @pytest.mark.parametrize('url, expected', [
@@ -23,14 +23,14 @@ from ansible_collections.coaxis.opt.plugins.module_utils import _clientsig, _ren
     ('', None),
 ])
 def test_parse_admin_url(url, expected):
-    assert _render.parse_admin_url(url) == expected
+    assert _configplan.parse_admin_url(url) == expected
 
 
 SECRET = 'a signing secret of at least 32 characters'
 
 
 def test_the_client_nginx_forwards_to_the_admin_interface_naming_the_client():
-    conf = _render.render_nginx({'name': 'acme', 'admin_url': 'http://192.168.2.20:8000', 'admin_secret': SECRET})
+    conf = _configplan.render_nginx({'name': 'acme', 'admin_url': 'http://192.168.2.20:8000', 'admin_secret': SECRET})
     assert '            proxy_pass http://192.168.2.20:8000;\n            proxy_set_header X-OPT-Client acme;\n' in conf
     assert 'return 200 "docker-opt' not in conf
 
@@ -38,20 +38,20 @@ def test_the_client_nginx_forwards_to_the_admin_interface_naming_the_client():
 def test_the_client_nginx_signs_its_name_and_the_diff_masks_the_signature():
     signature = _clientsig.sign(SECRET, 'acme')
     assert signature == hmac.new(SECRET.encode(), b'acme', hashlib.sha256).hexdigest()
-    files = _render.render_client({'name': 'acme', 'sites': [], 'admin_url': 'http://192.168.2.20:8000',
-                                   'admin_secret': SECRET})
+    files = _configplan.render_client({'name': 'acme', 'sites': [], 'admin_url': 'http://192.168.2.20:8000',
+                                        'admin_secret': SECRET})
     conf = files['nginx.conf']
     assert '            proxy_set_header X-OPT-Client-Signature %s;\n' % signature in conf['content']
     assert conf['mode'] == 0o600  # it carries a secret token: the container's user alone reads it
-    plan = _render.plan_files(files, {})
-    diff = _render.file_diffs('acme', plan, files, {})[0]
+    plan = _configplan.plan_files(files, {})
+    diff = _configplan.file_diffs('acme', plan, files, {})[0]
     assert signature not in diff['after'] and 'X-OPT-Client-Signature <signature: sha256 ' in diff['after']
     assert 'proxy_set_header X-OPT-Client acme;' in diff['after']
     # a new secret changes the file (and the diff says so without showing either signature)
-    other = _render.render_client({'name': 'acme', 'sites': [], 'admin_url': 'http://192.168.2.20:8000',
-                                   'admin_secret': SECRET + '!'})
+    other = _configplan.render_client({'name': 'acme', 'sites': [], 'admin_url': 'http://192.168.2.20:8000',
+                                        'admin_secret': SECRET + '!'})
     current = {'nginx.conf': dict(conf, content=conf['content'].encode())}
-    diff = _render.file_diffs('acme', _render.plan_files(other, current), other, current)[0]
+    diff = _configplan.file_diffs('acme', _configplan.plan_files(other, current), other, current)[0]
     assert diff['before'] != diff['after'] and signature not in diff['before']
     assert _clientsig.sign(SECRET + '!', 'acme') not in diff['after']
 
@@ -85,5 +85,5 @@ def test_signing_errors():
 
 
 def test_without_an_admin_interface_nginx_answers_a_placeholder():
-    conf = _render.render_nginx({'name': 'acme'})
+    conf = _configplan.render_nginx({'name': 'acme'})
     assert 'return 200 "docker-opt acme\\n";' in conf and 'proxy_pass' not in conf
