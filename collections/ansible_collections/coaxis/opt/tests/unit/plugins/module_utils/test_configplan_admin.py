@@ -39,7 +39,7 @@ def test_the_client_nginx_signs_its_name_and_the_diff_masks_the_signature():
     signature = _clientsig.sign(SECRET, 'acme')
     assert signature == hmac.new(SECRET.encode(), b'acme', hashlib.sha256).hexdigest()
     files = _configplan.render_client({'name': 'acme', 'sites': [], 'admin_url': 'http://192.168.2.20:8000',
-                                        'admin_secret': SECRET})
+                                       'admin_secret': SECRET})
     conf = files['nginx.conf']
     assert '            proxy_set_header X-OPT-Client-Signature %s;\n' % signature in conf['content']
     assert conf['mode'] == 0o600  # it carries a secret token: the container's user alone reads it
@@ -49,7 +49,7 @@ def test_the_client_nginx_signs_its_name_and_the_diff_masks_the_signature():
     assert 'proxy_set_header X-OPT-Client acme;' in diff['after']
     # a new secret changes the file (and the diff says so without showing either signature)
     other = _configplan.render_client({'name': 'acme', 'sites': [], 'admin_url': 'http://192.168.2.20:8000',
-                                        'admin_secret': SECRET + '!'})
+                                       'admin_secret': SECRET + '!'})
     current = {'nginx.conf': dict(conf, content=conf['content'].encode())}
     diff = _configplan.file_diffs('acme', _configplan.plan_files(other, current), other, current)[0]
     assert diff['before'] != diff['after'] and signature not in diff['before']
