@@ -22,7 +22,9 @@ from pathlib import Path
 
 import yaml
 
-MAX_HOSTS = 9                  # lab/fleet.sh: engines 1..9
+from lab import fleet
+
+MAX_HOSTS = fleet.MAX_ENGINES
 FIRST_LISTEN_PORT = 9101
 LAST_LISTEN_PORT = 65535
 # One Coaxis LAN for the whole fleet, as in production; no engine holds it, so it only
@@ -39,12 +41,8 @@ def client_name(k):
     return f"cl{k:05d}"
 
 
-def host_subnet(i):
-    return ipaddress.ip_network(f"10.{160 + i}.0.0/16")
-
-
-def engine_url(i):
-    return f"unix:///run/coaxis-fleet-{i}/docker.sock"
+host_subnet = fleet.subnet
+engine_url = fleet.engine_url
 
 
 def placement(clients, hosts, layout):

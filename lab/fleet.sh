@@ -7,7 +7,7 @@
 #   lab/fleet.sh status            say which engines are there; exit 0 only when all of them answer
 #   lab/fleet.sh exec I -- CMD...  run CMD inside engine I's namespace with DOCKER_HOST set
 #
-# Addresses of engine i (bench/README.md, "A fleet of Docker hosts"):
+# Addresses of engine i (bench/README.md, "A fleet of Docker hosts"; computed by lab/fleet.py):
 #   namespace, state, run dir   coaxis-fleet-i  (/var/lib/coaxis-fleet-i, /run/coaxis-fleet-i)
 #   socket                      /run/coaxis-fleet-i/docker.sock
 #   veth                        cxfl<i>h / cxfl<i>n
@@ -32,17 +32,17 @@ IMAGES_TIMEOUT=1800
 log() { printf '[fleet] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-fleet_subnet() { echo "10.$((160 + $1)).0.0/16"; }
+fleet_subnet() { "$PY" -m lab.fleet subnet "$1"; }
 
 # engine.sh with engine i's environment, as a command line in FLEET_CMD (so `timeout` can
 # run it). The lab's own variables are dropped first, so a caller inside the lab
 # (lab/engine.sh exec) never hands its socket or state to a fleet engine.
 fleet_cmd() {
-  local i=$1
+  local i=$1 engine_env
+  mapfile -t engine_env < <("$PY" -m lab.fleet env "$i")
+  [ "${#engine_env[@]}" -eq 4 ] || die "lab/fleet.py gave no environment for engine $i"
   FLEET_CMD=(env -u LAB_NS -u LAB_STATE -u LAB_RUN -u LAB_SOCK -u DOCKER_HOST
-    LAB_NAME="$FLEET_PREFIX-$i" LAB_VETH="cxfl$i" LAB_UPLINK="10.$((150 + i)).255.0/30"
-    LAB_SUBNETS="$(fleet_subnet "$i")" LAB_CACHE=/var/cache/coaxis-lab
-    "$here/engine.sh")
+    "${engine_env[@]}" LAB_CACHE=/var/cache/coaxis-lab "$here/engine.sh")
 }
 
 # Engines with anything left on this machine: namespace, veth, run or state directory.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lab import fleet
 from ansible_collections.coaxis.opt.plugins.filter.ipplan import inventory_errors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ def test_subnets_stay_clear_of_the_lab_and_the_uplinks():
     for net in subnets:
         assert not any(net.overlaps(other) for other in subnets if other != net)
         assert not net.overlaps(lab)
-        assert not any(net.overlaps(ipaddress.ip_network(f"10.{150 + i}.255.0/30")) for i in range(1, 10))
+        assert not any(net.overlaps(fleet.uplink(i)) for i in range(1, fleet.MAX_ENGINES + 1))
 
 
 def test_round_robin_and_blocks():
@@ -108,3 +109,14 @@ def test_cli_writes_a_loadable_inventory(tmp_path):
     # A second run keeps the key: the clients' configurations do not change.
     fleet_inventory.main(["--clients", "3", "--hosts", "2", "--out", str(out), "--tls-dir", str(tmp_path)])
     assert yaml.safe_load((out / "group_vars" / "opt_clients.yml").read_text()) == clients
+
+
+def test_fleet_sh_takes_its_addresses_from_lab_fleet():
+    """The shell and the inventory generator read one formula (lab/fleet.py)."""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([str(root / ".venv" / "bin" / "python"), "-m", "lab.fleet", "env", "3"],
+                         capture_output=True, text=True, check=True, cwd="/").stdout.split()
+    assert out == ["LAB_NAME=coaxis-fleet-3", "LAB_VETH=cxfl3", "LAB_UPLINK=10.153.255.0/30",
+                   "LAB_SUBNETS=10.163.0.0/16"]
+    script = (root / "lab" / "fleet.sh").read_text()
+    assert "-m lab.fleet env" in script and "$((150" not in script and "$((160" not in script
