@@ -15,6 +15,7 @@ import time
 import docker
 
 from lab.paths import close_coaxis_path, mast, open_coaxis_path, send_job, site_config, wait_state, write_config
+from lab.probes import iptables
 
 ACME = "10.128.0.10"
 KIB = 1024
@@ -32,18 +33,33 @@ def shaped(engine, rate_kib, seconds):
     return sent["bytes"] / sent["elapsed"] / (rate_kib * KIB)
 
 
+PLAIN_PORT = 19100
+# The firewall opens a client's listen ports only: the baseline's port is opened the same way
+# for its run, first in the chain, and the rule removed after.
+PLAIN_RULE = ["COAXIS-OPT", "-d", ACME, "-p", "tcp", "--dport", str(PLAIN_PORT), "-j", "ACCEPT"]
+
+
+def delivered(sent, size):
+    """A transfer's rate, or an error: a refused or cut transfer is not a number to compare."""
+    if sent.get("error") or sent.get("closed") != "normal" or sent["bytes"] != size:
+        raise SystemExit(f"transfer failed: {sent}")
+    return sent["bytes"] / sent["elapsed"]
+
+
 def plain_ssh_throughput(engine, size):
     """The same path without mast: ssh -L in acme's container, straight to the printer."""
     container = engine.containers.get("opt-acme")
+    iptables("-I", *PLAIN_RULE[:1], "1", *PLAIN_RULE[1:])
     container.exec_run(["sh", "-c", "ssh -f -N -o ExitOnForwardFailure=yes -o BatchMode=yes "
                         "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=/etc/mast/ssh/known_hosts "
                         "-i /etc/mast/ssh/id_ed25519 -L 0.0.0.0:19100:10.131.1.20:9100 coaxis@10.130.0.10"])
     try:
         time.sleep(1)
-        sent = send_job(engine, ACME, 19100, size, timeout=120)
+        sent = send_job(engine, ACME, PLAIN_PORT, size, timeout=120)
     finally:
         container.exec_run(["pkill", "-f", "0.0.0.0:19100"])
-    return sent["bytes"] / sent["elapsed"]
+        iptables("-D", *PLAIN_RULE, check=False)
+    return delivered(sent, size)
 
 
 def small_job_latency(engine, seconds):
@@ -80,7 +96,7 @@ def main():
         configure(engine)
         size = 128 * KIB * KIB
         tunnel = send_job(engine, ACME, 9101, size, timeout=120)
-        tunnel_rate = tunnel["bytes"] / tunnel["elapsed"]
+        tunnel_rate = delivered(tunnel, size)
         plain_rate = plain_ssh_throughput(engine, size)
         rows.append((f"unshaped tunnel {tunnel_rate / KIB / KIB:.0f} MiB/s / plain ssh -L "
                      f"{plain_rate / KIB / KIB:.0f} MiB/s", tunnel_rate / plain_rate, ">= 0.9"))
