@@ -96,16 +96,18 @@ class Runner:
     nothing was to change (never in check mode), for an answer about a state that moves on its own
     (a tunnel coming up). ``always_apply``: the applier runs whatever the plan says, in check mode
     too, and changes nothing the plan reports (a coordination step such as the Docker host's lock,
-    which a check run holds as a real run does)."""
+    which a check run holds as a real run does). ``record(run, planned)``: bookkeeping every real
+    run does last, whatever the plan says and never in check mode, that changes nothing the plan
+    reports (the Docker host's recorded state)."""
 
     def __init__(self, argument_spec, plan, apply=None, read_back=None, docker=True, read_back_unchanged=False,
-                 always_apply=False,
-                 **module_args):
+                 always_apply=False, record=None, **module_args):
         self.argument_spec = _docker.docker_argument_spec(**argument_spec) if docker else argument_spec
         self.plan, self.apply, self.read_back = plan, apply, read_back
         self.docker = docker
         self.always_apply = always_apply
         self.read_back_unchanged = read_back_unchanged
+        self.record = record
         self.module_args = module_args
 
     def module(self):
@@ -127,6 +129,8 @@ class Runner:
                     self.read_back(run, planned)
             elif self.read_back_unchanged and self.read_back is not None and not module.check_mode:
                 self.read_back(run, planned)
+            if self.record is not None and not module.check_mode:
+                self.record(run, planned)
         except Refused as exc:
             run.refused(exc)
         except (_docker.DockerException, _docker.RequestException) as exc:

@@ -188,20 +188,23 @@ def plan(run):
     if params['state'] == 'check':
         reasons = _hoststate.differences(_stateapply.read_state(path), current)
         return Plan(converged=not reasons, reasons=reasons, recorded=False)
-    # The record is bookkeeping of the run, not a change of the host: changed stays false.
-    recorded = False
-    if not run.check_mode:
-        try:
-            _stateapply.write_state(path, current)
-            recorded = True
-        except OSError as exc:
-            # The converge itself is done: without its state, the next run only reads more.
-            run.warn(run.msg('state_write_failed', path=path, error=str(exc)))
-    return Plan(recorded=recorded, converged=True, reasons=[])
+    return Plan(recorded=False, converged=True, reasons=[], data=dict(path=path, current=current))
+
+
+def record(run, planned):
+    """The record is bookkeeping of the run, not a change of the host: changed stays false."""
+    if run.params['state'] != 'record':
+        return
+    try:
+        _stateapply.write_state(planned.data['path'], planned.data['current'])
+        planned.result['recorded'] = True
+    except OSError as exc:
+        # The converge itself is done: without its state, the next run only reads more.
+        run.warn(run.msg('state_write_failed', path=planned.data['path'], error=str(exc)))
 
 
 def main():
-    Runner(SPEC, plan).main()
+    Runner(SPEC, plan, record=record).main()
 
 
 if __name__ == '__main__':

@@ -110,3 +110,16 @@ def test_a_failed_apply_answers_what_it_did_so_far(capsys):
         raise _docker.DockerException('boom')
     code, out = run_module(capsys, Runner(SPEC, plan, apply, docker=False))
     assert code == 1 and out['changed'] is True and out['done'] == ['a'] and out['plan'] == []
+
+
+def test_a_record_is_kept_by_every_real_run_and_never_in_check_mode(capsys):
+    seen = []
+
+    def record(run, planned):
+        seen.append(run.check_mode)
+        planned.result['recorded'] = True
+    runner = Runner(SPEC, lambda run: Plan(recorded=False), record=record, docker=False)
+    code, out = run_module(capsys, runner, check_mode=True)
+    assert (code, out['recorded'], seen) == (0, False, [])
+    code, out = run_module(capsys, runner)
+    assert (code, out['changed'], out['recorded'], seen) == (0, False, True, [False])
