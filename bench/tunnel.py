@@ -2,7 +2,8 @@
 
     lab/engine.sh exec -- .venv/bin/python bench/tunnel.py [--seconds 20]
 
-Needs the lab (`make lab`) and client acme added (`make demo`). Measures:
+Needs the lab (`make lab`) and client acme added (`make demo`); the Coaxis host's route is left as
+found (open after `make demo`). Measures:
   - shaped throughput / limit at 16 KiB/s, 256 KiB/s and 8 MiB/s       (goal 0.97-1.02)
   - unshaped tunnel (mast relay + ssh) / plain `ssh -L` on the same path  (goal >= 0.9)
   - a 1 KiB job's latency while a big job saturates its site at 16 KiB/s (goal <= 2 s)
@@ -14,7 +15,7 @@ import time
 
 import docker
 
-from lab.paths import close_coaxis_path, mast, open_coaxis_path, send_job, site_config, wait_state, write_config
+from lab.paths import coaxis_path_opened, mast, send_job, site_config, wait_state, write_config
 from lab.probes import iptables
 
 ACME = "10.128.0.10"
@@ -88,25 +89,29 @@ def main():
     parser.add_argument("--seconds", type=int, default=20, help="length of each shaped transfer")
     args = parser.parse_args()
     engine = docker.from_env()
-    open_coaxis_path(engine)
-    try:
-        rows = []
-        for rate in (16, 256, 8192):
-            rows.append((f"shaped {rate} KiB/s: delivered / limit", shaped(engine, rate, args.seconds), "0.97-1.02"))
-        configure(engine)
-        size = 128 * KIB * KIB
-        tunnel = send_job(engine, ACME, 9101, size, timeout=120)
-        tunnel_rate = delivered(tunnel, size)
-        plain_rate = plain_ssh_throughput(engine, size)
-        rows.append((f"unshaped tunnel {tunnel_rate / KIB / KIB:.0f} MiB/s / plain ssh -L "
-                     f"{plain_rate / KIB / KIB:.0f} MiB/s", tunnel_rate / plain_rate, ">= 0.9"))
-        rows.append(("1 KiB job under 16 KiB/s saturation (s)", small_job_latency(engine, args.seconds), "<= 2"))
-        rows.append(("reconnect after sshd restart (s)", reconnect_time(engine), "<= 5"))
-        for label, value, goal in rows:
-            print(f"{label:<60} {value:8.3f}   goal {goal}")
-    finally:
-        configure(engine)
-        close_coaxis_path(engine)
+    with coaxis_path_opened(engine):
+        try:
+            measure(engine, args.seconds)
+        finally:
+            configure(engine)
+
+
+def measure(engine, seconds):
+    """Every measure, printed as a table."""
+    rows = []
+    for rate in (16, 256, 8192):
+        rows.append((f"shaped {rate} KiB/s: delivered / limit", shaped(engine, rate, seconds), "0.97-1.02"))
+    configure(engine)
+    size = 128 * KIB * KIB
+    tunnel = send_job(engine, ACME, 9101, size, timeout=120)
+    tunnel_rate = delivered(tunnel, size)
+    plain_rate = plain_ssh_throughput(engine, size)
+    rows.append((f"unshaped tunnel {tunnel_rate / KIB / KIB:.0f} MiB/s / plain ssh -L "
+                 f"{plain_rate / KIB / KIB:.0f} MiB/s", tunnel_rate / plain_rate, ">= 0.9"))
+    rows.append(("1 KiB job under 16 KiB/s saturation (s)", small_job_latency(engine, seconds), "<= 2"))
+    rows.append(("reconnect after sshd restart (s)", reconnect_time(engine), "<= 5"))
+    for label, value, goal in rows:
+        print(f"{label:<60} {value:8.3f}   goal {goal}")
 
 
 if __name__ == "__main__":

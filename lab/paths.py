@@ -6,6 +6,7 @@ Writing the configs here stands in for the product's config renderer (it drives 
 directly, with the lab's test key): same archive, same put_archive into a short-lived
 container that mounts the volume read-write.
 """
+import contextlib
 import json
 import os
 import subprocess
@@ -189,3 +190,22 @@ def open_coaxis_path(engine):
 def close_coaxis_path(engine):
     run = routes("-e", "state=absent")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr
+
+
+def coaxis_route(engine):
+    """The Coaxis host's route to the client subnet as `ip route` prints it, or None."""
+    result = engine.containers.get(COAXIS_HOST).exec_run(["ip", "-4", "route", "show", "exact", CLIENT_SUBNET])
+    return result.output.decode().strip() or None
+
+
+@contextlib.contextmanager
+def coaxis_path_opened(engine):
+    """The path open for a block (open_coaxis_path), then put back as it was found: closed again
+    only when it was closed before. A tool that changes the lab leaves it as it found it."""
+    was_open = coaxis_route(engine) is not None
+    open_coaxis_path(engine)
+    try:
+        yield
+    finally:
+        if not was_open:
+            close_coaxis_path(engine)

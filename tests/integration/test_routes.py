@@ -8,11 +8,13 @@ assume the Coaxis host does not reach the clients unless they open the path them
 """
 import json
 import time
+from pathlib import Path
 
 import pytest
 
 from lab.paths import (CLIENT_SUBNET, COAXIS_HOST, DOCKER_HOST_ON_COAXIS_LAN, ROUTES_UNIT as UNIT,
-                       ROUTES_UNIT_FILE as UNIT_FILE, remove_coaxis_routes as reset)
+                       ROUTES_UNIT_FILE as UNIT_FILE, coaxis_path_opened, open_coaxis_path,
+                       remove_coaxis_routes as reset)
 
 HOST = COAXIS_HOST
 
@@ -134,3 +136,20 @@ def test_a_conflicting_route_is_refused_and_left_alone(coaxis, inventory, lang, 
     assert message in run.out, run
     assert client_routes(coaxis) == [(CLIENT_SUBNET, "10.129.0.5")]
     assert unit_state(coaxis)[0] is False
+
+
+def test_a_tool_that_opens_the_path_puts_back_what_it_found(coaxis, engine):
+    # Closed before: open inside, closed again after.
+    with coaxis_path_opened(engine):
+        assert client_routes(coaxis) == EXPECTED
+    assert client_routes(coaxis) == []
+    # Open before (as make demo leaves it): still open after (bench/tunnel.py closed it).
+    open_coaxis_path(engine)
+    with coaxis_path_opened(engine):
+        pass
+    assert client_routes(coaxis) == EXPECTED
+
+
+def test_the_tunnel_benchmark_changes_the_path_only_through_the_helper():
+    source = (Path(__file__).resolve().parents[2] / "bench" / "tunnel.py").read_text()
+    assert "coaxis_path_opened(" in source and "close_coaxis_path" not in source
