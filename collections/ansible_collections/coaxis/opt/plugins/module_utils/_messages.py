@@ -717,6 +717,7 @@ MESSAGES = {
     'state_unknown': {'en': 'unknown', 'fr': 'inconnu'},
     'state_degraded': {'en': 'degraded', 'fr': 'dégradé'},
     'state_stopped': {'en': 'stopped', 'fr': 'arrêté'},
+    'state_absent': {'en': 'absent (not deployed)', 'fr': 'absent (non déployé)'},
     'state_connecting': {'en': 'connecting', 'fr': 'connexion en cours'},
     'state_unsupported': {'en': 'unsupported', 'fr': 'non pris en charge'},
     'route_unit_invalid': {
@@ -1294,7 +1295,7 @@ SECTIONS = {
             'report_printer', 'report_address', 'report_listen_port', 'report_tunnel', 'report_since',
             'report_tcp', 'report_ping', 'report_state', 'report_last_error', 'report_no_sites',
             'report_no_clients', 'report_legend', 'state_up', 'state_down', 'state_unknown', 'state_degraded',
-            'state_stopped', 'state_connecting', 'state_unsupported',
+            'state_stopped', 'state_absent', 'state_connecting', 'state_unsupported',
         ),
     },
     'routes': {

@@ -82,6 +82,7 @@ def client_result(name, container, status_run, probe_run, now, lang='en'):
               'container_state': container['state'], 'service': 'stopped', 'error': None, 'sites': [],
               'checked_at': now}
     if container['state'] == 'absent':
+        result['service'] = 'absent'  # not deployed on this Docker host: not the same as stopped
         result['error'] = msg('probe_no_container', lang, client=name, container=container['name'])
     elif container['state'] != 'running':
         result['error'] = msg('probe_not_running', lang, client=name, container=container['name'],

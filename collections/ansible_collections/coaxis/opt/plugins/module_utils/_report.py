@@ -16,7 +16,8 @@ from html import escape
 
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
-# Background of each state's badge. Amber says "look at it", grey "switched off on purpose".
+# Background of each state's badge. Amber says "look at it", grey "switched off on purpose",
+# blue-grey "not deployed here" (no container).
 COLOURS = {
     'up': '#2e7d32',
     'down': '#c62828',
@@ -25,6 +26,7 @@ COLOURS = {
     'connecting': '#f9a825',
     'unsupported': '#f9a825',
     'stopped': '#9e9e9e',
+    'absent': '#546e7a',
 }
 TEXT_ON = {'unknown': '#000', 'degraded': '#000', 'connecting': '#000', 'unsupported': '#000'}
 
@@ -130,7 +132,7 @@ def render_html(clients, lang='en'):
     """One self-contained page: clients x sites x printers, coloured states, errors, time of the check."""
     title = msg('report_title', lang)
     checked = latest_check(clients)
-    legend = ' '.join(badge(s, lang) for s in ('up', 'down', 'unknown', 'degraded', 'stopped'))
+    legend = ' '.join(badge(s, lang) for s in ('up', 'down', 'unknown', 'degraded', 'stopped', 'absent'))
     body = [_client_section(c, lang) for c in clients] or ['<p>%s</p>' % escape(msg('report_no_clients', lang))]
     return ('<!DOCTYPE html>\n<html lang="%s"><head><meta charset="utf-8"><title>%s</title><style>%s</style></head>'
             '<body><h1>%s</h1><p class="checked">%s</p><p class="legend">%s: %s</p>%s</body></html>\n'

@@ -18,7 +18,8 @@ description:
     cannot connect; nothing is sent to the printer).
   - Clients are probed in parallel, so one slow site does not slow the others. Every check is bounded by
     its timeout.
-  - A client without a running container is reported as such (service V(stopped)), not as a failure.
+  - A client without a running container is reported as such (service V(stopped)), one without a container
+    as not deployed (service V(absent)), not as a failure.
   - Read-only - it never changes anything, so it also runs in check mode.
 extends_documentation_fragment:
   - coaxis.opt.docker
@@ -98,7 +99,7 @@ clients:
     service:
       description: >-
         V(up) (every site not stopped by the operator is up), V(degraded) (some are), V(down) (none, or mast does
-        not answer), V(stopped) (no running container).
+        not answer), V(stopped) (its container does not run), V(absent) (no container: not deployed).
       type: str
     error:
       description: Why the client could not be probed fully, or null.

@@ -68,11 +68,12 @@ def test_service_degraded_down_and_operator_stopped_sites():
 
 def test_no_container_or_not_running_is_reported_not_failed():
     r = client_result('acme', {'name': 'opt-acme', 'id': None, 'state': 'absent'}, None, None, NOW)
-    assert (r['service'], r['sites'], r['checked_at']) == ('stopped', [], NOW)
+    assert (r['service'], r['sites'], r['checked_at']) == ('absent', [], NOW)  # not deployed, not stopped
     assert r['error'] == 'acme: no container opt-acme on this Docker host'
+    assert r['message'].startswith('acme: service absent (not deployed);')
     r = client_result('acme', {'name': 'opt-acme', 'id': 'x', 'state': 'exited'}, None, None, NOW, 'fr')
     assert r['error'] == "acme : le conteneur opt-acme est exited, il ne tourne pas"
-    assert r['message'].startswith('acme : service arrêté ;')
+    assert r['service'] == 'stopped' and r['message'].startswith('acme : service arrêté ;')
 
 
 def test_daemon_not_answering_is_down_with_its_message_and_the_probe_still_counts():

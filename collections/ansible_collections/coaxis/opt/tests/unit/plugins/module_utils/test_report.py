@@ -34,7 +34,7 @@ CLIENTS = [
           'printers': [{'name': 'atelier', 'address': '10.131.2.20', 'port': 9100, 'listen_port': 9201,
                         'state': 'unknown', 'error': 'ssh: connect to host 10.130.0.11 port 22: Connection timed out'}]}]},
     {'client': 'globex', 'container': 'opt-globex', 'container_id': None, 'container_state': 'absent',
-     'service': 'stopped', 'error': 'globex: no container opt-globex on this Docker host',
+     'service': 'absent', 'error': 'globex: no container opt-globex on this Docker host',
      'checked_at': '2026-11-25T18:00:01Z', 'message': 'm', 'sites': []},
 ]
 
@@ -61,6 +61,8 @@ def test_html_is_self_contained_and_coloured():
     assert COLOURS['up'] != COLOURS['down'] and COLOURS['unknown'] == COLOURS['degraded']
     found = badges(page)
     assert ('degraded', 'degraded', 'degraded') in found and ('stopped', 'stopped', 'stopped') in found
+    # A client without a container is not deployed: its own state and colour, not stopped's grey.
+    assert ('absent', 'absent', 'absent (not deployed)') in found and COLOURS['absent'] != COLOURS['stopped']
     printer_rows = re.findall(r'<tr class="printer" data-printer="([^"]+)">.*?</tr>', page)
     assert printer_rows == ['lyon/accueil', 'lyon/compta', 'paris/atelier']
     compta = re.search(r'data-printer="lyon/compta">(.*?)</tr>', page).group(1)
@@ -78,6 +80,7 @@ def test_html_in_french():
     texts = dict((state, text) for state, _raw, text in badges(page))
     assert texts['up'] == 'actif' and texts['down'] == 'en panne' and texts['unknown'] == 'inconnu'
     assert texts['stopped'] == 'arrêté' and texts['degraded'] == 'dégradé'
+    assert texts['absent'] == 'absent (non déployé)'
     assert 'Last error' not in page
     assert 'TCP : timed out after 3 s' in page and 'Ping : no reply after 3 s' in page and '1.5 ms' in page
 

@@ -47,7 +47,7 @@ def test_probe_summary_is_one_line_per_client(capsys, monkeypatch):
     result = run(capsys, monkeypatch, opt_probe, clients=['acme', 'globex'], lang='fr')
     assert (result['changed'], result['plan'], result['errors']) == (False, [], [])
     assert result['summary'] == [c['message'] for c in result['clients']]
-    assert result['summary'][0].startswith('acme : service arrêté')
+    assert result['summary'][0].startswith('acme : service absent (non déployé)')
     assert 'message' not in result
 
 
