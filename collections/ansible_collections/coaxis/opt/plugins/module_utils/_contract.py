@@ -8,6 +8,7 @@ planner returns (Plan, its action() items and diff_of() diffs) and what it raise
 
 from __future__ import annotations
 
+# The keys of every answer (with --diff, ``diff`` too): ``changed``, then three lists.
 CONTRACT = ('changed', 'plan', 'summary', 'errors')
 
 

@@ -30,18 +30,18 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker
-from ansible_collections.coaxis.opt.plugins.module_utils._contract import CONTRACT, Plan, Refused, action, diff_of
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import Plan, Refused, action, diff_of
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 
 # A module imports the contract's names from here, with the runner.
-__all__ = ('CONTRACT', 'Plan', 'Refused', 'Run', 'Runner', 'action', 'answer', 'diff_of')
+__all__ = ('Plan', 'Refused', 'Run', 'Runner', 'action', 'answer', 'diff_of')
 
 
 class Run:
     """One run of a module: its parameters, language, engine URL and (on first use) engine
     client, the step in progress (named in an engine error), and whether anything changed yet."""
 
-    def __init__(self, module, docker=True):
+    def __init__(self, module):
         self.module = module
         self.params = module.params
         self.lang = module.params.get('lang') or 'en'
@@ -50,7 +50,6 @@ class Run:
         self.changed = False
         # Keys a failure answer carries too (what was done so far): the applier fills them.
         self.result = {}
-        self._docker = docker
         self._client = None
         self._step = msg('step_request', self.lang)
 
@@ -115,7 +114,7 @@ class Runner:
 
     def main(self):
         module = self.module()
-        run = Run(module, self.docker)
+        run = Run(module)
         if self.docker:
             _docker.check_requirements(module)
         try:

@@ -11,10 +11,10 @@ from ansible_collections.coaxis.opt.plugins.module_utils import _fwread
 def test_the_host_s_name_servers_or_the_upstreams_behind_a_local_stub(monkeypatch, tmp_path):
     host, resolved = tmp_path / 'resolv.conf', tmp_path / 'resolved.conf'
     host.write_text('# generated\nnameserver 127.0.0.53\noptions edns0\n')
-    resolved.write_text('nameserver 192.0.2.53\nnameserver 2001:db8::53\nnameserver 198.51.100.53\n')
+    resolved.write_text('nameserver 203.0.113.54\nnameserver 2001:db8::53\nnameserver 198.51.100.53\n')
     monkeypatch.setattr(_fwread, 'RESOLV_CONF', str(host))
     monkeypatch.setattr(_fwread, 'RESOLVED_CONF', str(resolved))
-    assert _fwread.host_dns_servers() == ['192.0.2.53', '198.51.100.53']
+    assert _fwread.host_dns_servers() == ['203.0.113.54', '198.51.100.53']
     host.write_text('nameserver 203.0.113.53\nnameserver 127.0.0.1\n')
     assert _fwread.host_dns_servers() == ['203.0.113.53']
     assert _fwread.name_servers(str(tmp_path / 'missing')) == []

@@ -12,6 +12,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _docker
+from ansible_collections.coaxis.opt.plugins.module_utils._contract import CONTRACT
 from ansible_collections.coaxis.opt.plugins.module_utils._runner import Plan, Refused, Runner, action, diff_of
 
 SPEC = dict(name=dict(type='str', required=True), lang=dict(type='str', default='en', choices=['en', 'fr']))
@@ -48,6 +49,7 @@ def test_a_change_is_planned_applied_read_back_and_answered_with_the_contract(ca
     calls = Calls()
     code, out = run_module(capsys, Runner(SPEC, calls.plan, calls.apply, calls.read_back, docker=False), diff=True)
     assert code == 0 and calls.seen == ['plan', ('apply', 1), 'read']
+    assert set(CONTRACT) <= set(out)
     assert out['changed'] is True and out['errors'] == [] and out['summary'] == ['made acme']
     assert out['plan'] == [{'action': 'create', 'target': 'thing acme', 'reason': 'absent'}]
     assert out['thing'] == {'name': 'acme', 'id': 'abc'} and 'secret' not in json.dumps(out)
