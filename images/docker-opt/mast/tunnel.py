@@ -74,6 +74,7 @@ class TunnelState:
         self.autossh_pid = None
         self.attempt_error = None      # (kind, message) of the current ssh attempt
         self.up_since = None
+        self.halting = False           # stopped on purpose: its processes ending is no error
 
     def _set(self, state, now):
         if state != self.state:
@@ -83,6 +84,7 @@ class TunnelState:
 
     def started(self, autossh_pid, now):
         self.autossh_pid = autossh_pid
+        self.halting = False
         self._new_attempt()
         if self.state != "down":
             self._set("connecting", now)
@@ -92,9 +94,14 @@ class TunnelState:
         self.ssh_pid = None
         self.attempt_error = None
 
+    def halt(self):
+        """A stop or a restart is under way: ssh and autossh going away is what was asked, not
+        an error to show as the site's last one."""
+        self.halting = True
+
     def feed(self, line, now):
         line = line.strip().strip("@").strip()
-        if not line:
+        if not line or self.halting:
             return
         m = AUTOSSH_RE.match(line)
         if m:
@@ -148,7 +155,7 @@ class TunnelState:
         self._set("stopped", now)
 
     def evaluate(self, now, ssh_alive, sockets_ok):
-        if self.state == "stopped":
+        if self.state == "stopped" or self.halting:
             return
         if self.authenticated and ssh_alive and sockets_ok:
             self._set("up", now)
@@ -287,6 +294,7 @@ class Tunnel:
 
     async def stop(self, timeout=6.0):
         self.stopping = True
+        self.st.halt()
         task = self.task
         alive = self.proc is not None and self.proc.returncode is None
         if alive:

@@ -106,6 +106,23 @@ def test_ssh_exit_without_message_and_autossh_exit_and_stop():
     assert st.state == "stopped"
 
 
+def test_a_stop_asked_for_leaves_no_error_behind():
+    st = fed([A + "starting ssh (count 1)", A + "ssh child pid is 101",
+              'Authenticated to 10.130.0.10 ([10.130.0.10]:22) using "publickey".'])
+    st.evaluate(3.0, ssh_alive=True, sockets_ok=True)
+    assert st.state == "up" and st.last_error is None
+    st.halt()
+    # What a SIGTERM to autossh brings, seen before autossh's own exit is reaped.
+    st.evaluate(4.0, ssh_alive=False, sockets_ok=False)
+    st.feed(A + "ssh exited with error status 255; restarting ssh", 4.5)
+    st.autossh_exited(143, 5.0, stopping=True)
+    assert st.state == "stopped" and st.last_error is None
+    # Started again (a restart): errors count again.
+    st.started(200, 6.0)
+    st.feed("ssh: connect to host 10.130.0.10 port 22: Connection refused", 7.0)
+    assert st.state == "connecting" and "Connection refused" in st.last_error
+
+
 def test_channel_open_failure_is_not_a_tunnel_error():
     st = fed(["channel 3: open failed: connect failed: Connection refused"])
     # a printer refusing a connection does not change the tunnel's state

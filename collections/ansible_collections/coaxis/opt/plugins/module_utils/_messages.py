@@ -374,6 +374,12 @@ MESSAGES = {
         'fr': "{client} : mise à jour vers {image} arrêtée, sites pas up (attendu {wait} s au plus) : {sites} ; "
               "les clients suivants gardent leur image",
     },
+    'upgrade_not_deployed': {
+        'en': '{client}: not deployed (no container {container}), left alone: add it with '
+              'playbooks/add_client.yml -e client={client}',
+        'fr': '{client} : non déployé (pas de conteneur {container}), laissé tel quel : ajoutez-le avec '
+              'playbooks/add_client.yml -e client={client}',
+    },
     'upgrade_client_done': {
         'en': '{client}: container {container_id} on {image}, IP {ip}, sites up: {sites}',
         'fr': '{client} : conteneur {container_id} sur {image}, IP {ip}, sites up : {sites}',
@@ -1257,7 +1263,7 @@ SECTIONS = {
         'keys': (
             'tunnel_no_container', 'tunnel_container_not_running', 'tunnel_no_daemon', 'tunnel_unknown_site',
             'tunnel_unknown_action', 'tunnel_action_failed', 'tunnel_not_up', 'tunnel_site_line',
-            'upgrade_unknown_clients', 'upgrade_not_up', 'upgrade_client_done',
+            'upgrade_unknown_clients', 'upgrade_not_up', 'upgrade_not_deployed', 'upgrade_client_done',
         ),
     },
     'volumes': {
