@@ -215,6 +215,10 @@ def test_a_schedule_refuses_the_variables_its_survey_does_not_ask():
     assert refused.value.errors == [
         "Variables client are not allowed on launch. Check the Prompt on Launch setting on the Job Template "
         "to include Extra Variables."]
+    # A schedule's extra_data is checked whole: its required answers too.
+    with pytest.raises(LaunchRefused) as refused:
+        template.schedule(tunnel_action="stop")
+    assert refused.value.errors == ["'opt_lang' value missing"]
 
 
 def test_every_job_template_of_awx_was_run(awx):
