@@ -7,6 +7,8 @@ import sysconfig
 from pathlib import Path
 
 import yaml
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -16,10 +18,21 @@ CONFIGURE = AWX_DIR / "configure.yml"
 INVENTORY = ROOT / "inventories" / "example"
 EXAMPLE_CLIENTS = ["ma-societe", "acme"]
 REAL_AWX = Path(sysconfig.get_paths()["purelib"]) / "ansible_collections" / "awx" / "awx"
-# Stand-ins for the vaulted secrets; they only ever reach the recorder.
-FAKE_SECRETS = {"vault_awx_vault_password": "test-vault-password", "vault_awx_ssh_key": "test-ssh-key"}
 CONTROLLER = {"controller_host": "https://awx.test", "controller_oauthtoken": "test-token"}
 LANGS = ("en", "fr")
+
+
+def ssh_private_key():
+    """A new Ed25519 private key, unencrypted, in OpenSSH's format (what ssh-keygen writes): a key
+    AWX takes in a Machine credential. Made for each run, kept in memory and in the run's
+    temporary files, never in the repository."""
+    key = Ed25519PrivateKey.generate()
+    return key.private_bytes(Encoding.PEM, PrivateFormat.OpenSSH, NoEncryption()).decode()
+
+
+def stand_in_secrets():
+    """Stand-ins for the vaulted secrets of awx/ (they only ever reach the recorder)."""
+    return {"vault_awx_vault_password": "test-vault-password", "vault_awx_ssh_key": ssh_private_key()}
 
 
 def ansible_env(**extra):

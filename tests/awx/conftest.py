@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from awx_support import BIN, CONFIGURE, CONTROLLER, FAKE_SECRETS, INVENTORY, LANGS, REAL_AWX, ROOT, ansible_env, run
+from awx_support import (BIN, CONFIGURE, CONTROLLER, INVENTORY, LANGS, REAL_AWX, ROOT, ansible_env, run,
+                         stand_in_secrets)
 from recorder import make_fake_awx, read_records
 
 
@@ -21,10 +22,16 @@ def fake_awx(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def configure(fake_awx, tmp_path_factory):
+def secrets():
+    """The vaulted variables' stand-ins for this run (a fresh SSH key)."""
+    return stand_in_secrets()
+
+
+@pytest.fixture(scope="session")
+def configure(fake_awx, secrets, tmp_path_factory):
     """Run awx/configure.yml on the recorder: configure(*extra_args) -> (CompletedProcess, records)."""
-    secrets = tmp_path_factory.mktemp("secrets") / "secrets.yml"
-    secrets.write_text(yaml.safe_dump(FAKE_SECRETS))
+    secrets_file = tmp_path_factory.mktemp("secrets") / "secrets.yml"
+    secrets_file.write_text(yaml.safe_dump(secrets))
     counter = itertools.count()
 
     def _configure(*extra, with_secrets=True):
@@ -35,7 +42,7 @@ def configure(fake_awx, tmp_path_factory):
         for key, value in CONTROLLER.items():
             args += ["-e", f"{key}={value}"]
         if with_secrets:
-            args += ["-e", f"@{secrets}"]
+            args += ["-e", f"@{secrets_file}"]
         proc = run(args + list(extra), env=env)
         return proc, read_records(record) if record.exists() else []
 

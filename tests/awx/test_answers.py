@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from awx_support import BIN, ROOT, run
+from awx_support import BIN, ROOT, run, ssh_private_key
 
 
 def host_key():
@@ -20,13 +20,6 @@ def host_key():
     kind = b"ssh-ed25519"
     blob = struct.pack(">I", len(kind)) + kind + struct.pack(">I", 32) + bytes(range(32))
     return "ssh-ed25519 " + base64.b64encode(blob).decode()
-
-
-def private_key():
-    """A private key's armour around made-up base64: nothing here ever connects."""
-    armour = "OPENSSH " + "PRIVATE KEY"
-    body = base64.b64encode(b"offline-test" * 4).decode()
-    return "-----BEGIN %s-----\n%s\n-----END %s-----\n" % (armour, body, armour)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +38,7 @@ def inventory(tmp_path_factory):
             "coaxis_hosts": {"hosts": {"ch": {"ansible_host": "127.0.0.1", "ansible_port": 1}}},
             # A client the whole-inventory check accepts (it runs before the modules are reached).
             "opt_clients": {"hosts": {"acme": {
-                "opt_docker_host": "dh", "opt_private_key": private_key(),
+                "opt_docker_host": "dh", "opt_private_key": ssh_private_key(),
                 "opt_sites": [{"name": "lyon", "host": "10.252.0.10", "host_key": host_key(),
                                "printers": [{"name": "accueil", "address": "10.252.1.20", "listen_port": 9101}]}]}}},
         }}}

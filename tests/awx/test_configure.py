@@ -3,8 +3,10 @@ import re
 
 import pytest
 import yaml
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 
-from awx_support import (AWX_DIR, BIN, CONFIGURE, EXAMPLE_CLIENTS, FAKE_SECRETS, INVENTORY, LANGS, ROOT,
+from awx_support import (AWX_DIR, BIN, CONFIGURE, EXAMPLE_CLIENTS, INVENTORY, LANGS, ROOT,
                       module_documentation, run)
 
 PYTHON_TYPES = {"str": str, "bool": bool, "int": int, "float": (int, float), "list": list, "dict": dict,
@@ -99,12 +101,23 @@ def test_credentials_take_their_secrets_from_vaulted_variables():
         assert re.search(r"vault_awx_\w+", value).group(0) in data["awx_secret_variables"]
 
 
-def test_the_credentials_task_is_no_log_and_sends_the_vaulted_values(recorded):
+def test_the_credentials_task_is_no_log_and_sends_the_vaulted_values(recorded, secrets):
     credentials = [r for r in recorded["en"] if r["module"] == "awx.awx.credential"]
     assert credentials and all(r["no_log"] for r in credentials)
     sent = {key: value for r in credentials for key, value in r["args"]["inputs"].items() if key in SECRET_INPUTS}
-    assert sorted(sent.values()) == sorted(FAKE_SECRETS.values())
+    assert sorted(sent.values()) == sorted(secrets.values())
     assert all(r["args"]["update_secrets"] is False for r in credentials)
+
+
+def test_the_ssh_credential_gets_a_key_awx_takes(recorded):
+    """AWX refuses a Machine credential whose ssh_key_data is no private key ("Invalid certificate or
+    key"): the stand-in is a real key, made for the run (an unencrypted OpenSSH one, as ssh-keygen writes)."""
+    [machine] = [r["args"] for r in recorded["en"]
+                 if r["module"] == "awx.awx.credential" and r["args"]["credential_type"] == "Machine"]
+    key = machine["inputs"]["ssh_key_data"]
+    assert re.fullmatch(r"-----BEGIN OPENSSH PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END OPENSSH PRIVATE KEY-----\n",
+                        key), key[:100]
+    assert isinstance(load_ssh_private_key(key.encode(), password=None), Ed25519PrivateKey)
 
 
 def test_no_secret_material_in_awx():

@@ -248,3 +248,34 @@ def test_team_members_from_data(configure):
     grants = [g for g in role_grants(records) if g["role"] == "member"]
     assert sorted((g["target_team"], tuple(g["users"])) for g in grants) == [
         ("Coaxis technicians", ("bob", "carol")), ("client-acme", ("alice",))]
+
+
+# --- the operator guide's table of job templates ----------------------------------------------------
+OPTIONAL = {"en": "(optional)", "fr": "(facultatif)"}
+
+
+def guide_table(lang):
+    """{job template: [(variable, optional)]} of the table in docs/<lang>/awx.md; a per-client
+    template is written "<name> — *client*"."""
+    rows = {}
+    for line in (ROOT / "docs" / lang / "awx.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not line.startswith("|") or len(cells) != 4 or not cells[1].startswith("`"):
+            continue
+        asked = []
+        for item in cells[2].split(";"):
+            found = re.findall(r"`(\w+)`", item)
+            asked += [(variable, OPTIONAL[lang] in item) for variable in found]
+        rows[cells[0]] = asked
+    return rows
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_guide_lists_each_job_template_with_what_its_survey_asks(recorded, lang):
+    """docs/<lang>/awx.md names every question of every survey, optional exactly when not required."""
+    client = EXAMPLE_CLIENTS[0]
+    templates = job_templates(recorded[lang])
+    table = {name.replace("*client*", client): asked for name, asked in guide_table(lang).items()}
+    expected = {name: [(q["variable"], not q["required"]) for q in template["survey_spec"]["spec"]]
+                for name, template in templates.items() if name in GLOBAL or name.endswith("— " + client)}
+    assert table == expected

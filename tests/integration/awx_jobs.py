@@ -3,14 +3,28 @@
 The job templates and their surveys are read from awx/vars/ and rendered with Ansible's own
 templating and the collection's survey code (module_utils/_survey.py, what the opt_survey filter
 of awx/configure.yml calls), in the language AWX is configured in. A launch follows AWX's rules
-(awx/main/models/mixins.py, SurveyJobTemplateMixin):
+(awx/main/models/mixins.py, SurveyJobTemplateMixin), as AWX 24.6.1 answers them:
 
-* the launch form starts from each question's default and sends it with the operator's answers;
-* every answer is checked against its question (required, text length, choices), and a variable
-  the survey does not ask is refused when the job template does not ask variables on launch:
-  a refused launch runs nothing;
-* the job's extra variables are the job template's own, then the survey's (answers and defaults):
-  a per-client job template's client stays its own, since its survey has no client question.
+* A launch through the API (awx.awx.job_launch, awxkit, curl: POST .../launch/) sends the
+  extra variables it is given and nothing else: the survey's defaults are not filled in for it.
+  Every required question must be answered, or AWX refuses the launch (HTTP 400, no job) with
+  one "'<variable>' value missing" per missing answer (_survey_element_validation, called by
+  _accept_or_ignore_variables on the launch's own extra variables). Only the launch form of the
+  UI starts from each question's default and sends it: launch(ui=True).
+* Every answer is checked against its question (required, text length, choices): a wrong
+  answer is refused the same way.
+* A variable the survey does not ask, on a job template that does not ask variables on launch,
+  is ignored, not refused: the launch goes on without it (HTTP 201, the variable listed in the
+  response's ignored_fields; the launch serializer leaves out the "prompts" errors). One equal
+  to the job template's own extra variable is pruned silently. A per-client job template's
+  client therefore stays its own whatever the launch sends.
+* A schedule's extra_data is checked with the "prompts" errors kept: there, a variable the
+  survey does not ask is refused with "Variables <names> are not allowed on launch..." (HTTP
+  400, no schedule): schedule().
+* The job's extra variables are the job template's own, then the defaults of the survey's
+  questions that pass their own question's check, then the launch's accepted variables
+  (_update_unified_job_kwargs): a non-required question the launch leaves out gets its default
+  (the site's "" on a tunnel action), a required one cannot be left out.
 
 The job then runs through ansible_runner, as AWX's worker runs it: the project is this
 repository, the inventory and the artifacts live in the job's private data directory.
@@ -72,21 +86,51 @@ class JobTemplate:
     def __repr__(self):
         return f"<JobTemplate {self.name}>"
 
-    def launch(self, **answers):
-        """The job's extra variables for these survey answers; LaunchRefused as AWX refuses them."""
+    # AWX's text for variables a job template does not take (model_name: "Job Template").
+    NOT_ALLOWED = ("Variables {} are not allowed on launch. Check the Prompt on Launch setting on the Job "
+                   "Template to include Extra Variables.")
+
+    def accept_or_ignore(self, variables):
+        """(accepted, ignored, errors) of these extra variables, as _accept_or_ignore_variables:
+        the survey's answers checked, the variables it does not ask set aside (those equal to the
+        job template's own extra variables dropped without a word)."""
+        errors, accepted, extra = [], {}, dict(variables)
+        for question in self.survey_spec["spec"]:
+            found = question_errors(question, variables)
+            errors += found
+            if not found and question["variable"] in extra:
+                accepted[question["variable"]] = extra.pop(question["variable"])
+            elif found:
+                extra.pop(question["variable"], None)
+        if self.ask_variables_on_launch:
+            accepted.update(extra)
+            extra = {}
+        ignored = {k: v for k, v in extra.items() if k not in self.extra_vars or self.extra_vars[k] != v}
+        return accepted, ignored, errors
+
+    def launch(self, *, ui=False, **answers):
+        """The job's extra variables for a launch with these extra variables; LaunchRefused as AWX
+        refuses it. By default the API's launch (awx.awx.job_launch): nothing but what it sends;
+        ui=True: the UI's launch form, which starts from each question's default."""
         questions = self.survey_spec["spec"]
-        form = {q["variable"]: q["default"] for q in questions if q.get("default") is not None}
-        form.update(answers)
-        errors, extra = [], dict(form)
-        for question in questions:
-            errors += question_errors(question, form)
-            extra.pop(question["variable"], None)
-        if extra and not self.ask_variables_on_launch:
-            errors.append(f"Variables {', '.join(extra)} are not allowed on launch. Check the Prompt on Launch "
-                          "setting on the Job Template to include Extra Variables.")
+        sent = {q["variable"]: q["default"] for q in questions if q.get("default") is not None} if ui else {}
+        sent.update(answers)
+        accepted, _ignored, errors = self.accept_or_ignore(sent)
         if errors:
             raise LaunchRefused(self.name, errors)
-        return {**self.extra_vars, **form}
+        defaults = {q["variable"]: q["default"] for q in questions
+                    if q.get("default") is not None and not question_errors(q, {q["variable"]: q["default"]})}
+        return {**self.extra_vars, **defaults, **accepted}
+
+    def schedule(self, **extra_data):
+        """A schedule's extra_data as AWX stores it; LaunchRefused as AWX refuses it (a variable
+        the survey does not ask is refused here, not ignored)."""
+        _accepted, ignored, errors = self.accept_or_ignore(extra_data)
+        if ignored:
+            errors.append(self.NOT_ALLOWED.format(", ".join(ignored)))
+        if errors:
+            raise LaunchRefused(self.name, errors)
+        return dict(extra_data)
 
 
 def question_errors(question, data):
