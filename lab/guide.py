@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs"
 MARKER = re.compile(r"^\s*<!-- walkthrough: (?P<name>[a-z0-9-]+)(?P<expects> expects)? -->\s*$")
-FENCE = re.compile(r"^(?P<indent>\s*)```")
+FENCE = re.compile(r"^(?P<indent>\s*)```(?P<kind>\w*)")
 # What changes between two runs, in an expected line (once escaped for a regular expression).
 VARIABLE = [
     (re.compile(r"<[^<>\s][^<>]*>"), r"\S+"),
@@ -41,7 +41,11 @@ class Block:
     name: str
     page: str
     text: str
-    expects: bool = False
+    kind: str = "output"       # the fence's language (sh, yaml), or output for an indented block
+
+    @property
+    def expects(self):
+        return self.name.endswith(" expects")
 
     @property
     def lines(self):
@@ -75,7 +79,8 @@ class Steps:
 
 
 def _block_after(lines, start, page, name):
-    """The fenced or indented block that starts at the first non-empty line from `start`."""
+    """(kind, text) of the fenced or indented block that starts at the first non-empty line from
+    `start`."""
     index = start
     while index < len(lines) and not lines[index].strip():
         index += 1
@@ -87,7 +92,7 @@ def _block_after(lines, start, page, name):
         body = []
         for line in lines[index + 1:]:
             if FENCE.match(line):
-                return "\n".join(body) + "\n"
+                return fence["kind"] or "text", "\n".join(body) + "\n"
             body.append(line[indent:])
         raise GuideError(f"{page}: the block after marker {name} is never closed")
     if not lines[index].startswith("    "):
@@ -97,7 +102,7 @@ def _block_after(lines, start, page, name):
         if line.strip() and not line.startswith("    "):
             break
         body.append(line[4:])
-    return "\n".join(body).strip("\n") + "\n"
+    return "output", "\n".join(body).strip("\n") + "\n"
 
 
 def read(text, page="page"):
@@ -111,7 +116,8 @@ def read(text, page="page"):
         name = marker["name"] + (" expects" if marker["expects"] else "")
         if name in blocks:
             raise GuideError(f"{page}: marker {name} is used twice")
-        blocks[name] = Block(name, page, _block_after(lines, number + 1, page, name), bool(marker["expects"]))
+        kind, text = _block_after(lines, number + 1, page, name)
+        blocks[name] = Block(name, page, text, kind)
     return blocks
 
 

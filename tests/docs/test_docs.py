@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lab import guide
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 LANGS = ("en", "fr")
@@ -445,3 +447,26 @@ def test_the_collection_readme_lists_every_module_with_its_true_attributes():
     rows = re.findall(r"^\| `coaxis\.opt\.(\w+)` \| [^|]+ \| (\w+) \| (\w+) \|$",
                       (COLLECTION / "README.md").read_text(), re.M)
     assert {name: (check, diff) for name, check, diff in rows} == module_attributes()
+
+
+# The blocks the onboarding walkthrough (tests/integration/test_walkthrough.py) runs or checks.
+WALKTHROUGH_BLOCKS = {
+    "vault-file", "vault-value", "signing-secret", "declare-client", "client-vars", "site-key", "site-key expects",
+    "host-key-scan", "sites", "add-client", "add-client expects", "routes", "routes expects", "status",
+    "status-file expects", "status expects", "tunnel", "tunnel expects", "upgrade-image", "upgrade",
+    "upgrade expects", "remove-client", "remove-client expects", "add-back", "drift", "drift expects",
+}
+
+
+def test_the_walkthrough_finds_its_blocks_in_both_languages():
+    for lang in ("en", "fr"):
+        assert set(guide.steps(lang).blocks) == WALKTHROUGH_BLOCKS, lang
+
+
+def test_both_languages_give_the_walkthrough_the_same_commands():
+    english, french = guide.steps("en"), guide.steps("fr")
+    for name, block in english.blocks.items():
+        other = french.blocks[name]
+        assert (block.kind, len(block.lines)) == (other.kind, len(other.lines)), name
+        if block.kind == "sh":
+            assert block.lines == other.lines, name
