@@ -64,6 +64,9 @@ class Shell:
                               text=True, timeout=600)
         result = Result(command, proc)
         self.log.append(result)
+        if os.environ.get("WALK_DUMP"):
+            with open(os.environ["WALK_DUMP"], "a") as dump:
+                dump.write(f"\n\n$ {command}\n{result.out}")
         return result
 
 

@@ -287,7 +287,10 @@ def answer(plan, final, net, image, check_mode, lang='en'):
         if item['action'] in changed_actions():
             before[item['client']] = diff_view(None, item['observed'], None) if item['observed'] else {}
             after[item['client']] = {'ip': entry['ip'], 'image': entry['image_id'], 'state': entry['state']}
-    lines = [msg('client_summary', lang, client=name, container_id=entry['container_id'] or '-', ip=entry['ip'],
-                 prefix=entry['prefix'], gateway=entry['gateway'], state=entry['state'], action=entry['action'])
+    # A check run on a new Docker host: its network is only planned, its prefix and gateway unknown here.
+    key = 'client_summary' if net['subnet'] else 'client_summary_no_network'
+    lines = [msg(key, lang, client=name, container_id=entry['container_id'] or '-', ip=entry['ip'],
+                 prefix=entry['prefix'], gateway=entry['gateway'], network=net.get('name'), state=entry['state'],
+                 action=entry['action'])
              for name, entry in results.items()]
     return results, lines, before, after

@@ -822,6 +822,10 @@ MESSAGES = {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
         'fr': '{client} : conteneur {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
     },
+    'client_summary_no_network': {
+        'en': '{client}: container {container_id}, IP {ip} (network {network} not created yet), {state} ({action})',
+        'fr': '{client} : conteneur {container_id}, IP {ip} (réseau {network} pas encore créé), {state} ({action})',
+    },
     'step_refused': {
         'en': '{count} problem(s), this step changed nothing (the steps before it in the run may have): {errors}',
         'fr': "{count} problème(s), cette étape n'a rien modifié (les étapes d'avant dans l'exécution ont pu le "
@@ -1317,7 +1321,7 @@ SECTIONS = {
         'title': {'en': 'Playbooks', 'fr': 'Playbooks'},
         'keys': (
             'playbook_unknown_client', 'inventory_plan_valid', 'site_key_public', 'site_key_pin',
-            'client_summary',
+            'client_summary', 'client_summary_no_network',
         ),
     },
     'inventory': {

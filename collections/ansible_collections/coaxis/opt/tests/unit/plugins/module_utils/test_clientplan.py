@@ -203,3 +203,12 @@ def test_answer_plans_only_the_changes_and_reads_back_the_rest():
     assert clients['globex']['ip'] == '10.128.0.11' and clients['globex']['reasons'] == reasons
     assert lines[1] == 'globex : conteneur -, IP 10.128.0.11/16 via 10.128.0.1, running (recreate)'
     assert list(before) == list(after) == ['globex'] and before['globex']['ip'] == '10.128.0.99'
+
+
+def test_a_check_run_before_the_network_exists_says_so_instead_of_none():
+    from ansible_collections.coaxis.opt.plugins.module_utils._clientplan import answer
+    acme = spec()
+    items = plan_clients([acme], observed(), only=['acme'])
+    net = {'name': 'opt-clients', 'subnet': None, 'gateway': None}
+    lines = answer(items, observed(), net, 'coaxis/docker-opt:lab', check_mode=True)[1]
+    assert lines == ['acme: container -, IP 10.128.0.10 (network opt-clients not created yet), running (create)']
