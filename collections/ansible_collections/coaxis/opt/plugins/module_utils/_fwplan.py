@@ -184,7 +184,7 @@ def _comment(text):
 # The entry of each client in the rule set, a comment line before its rules (_describe):
 # "# <client> <address>: listen ports ...". A client without printers nor sites has no rule of its
 # own, only this line: clients_in() reads it as well as the rules' tags.
-ENTRY_RE = re.compile(r'^# (?P<name>[a-z0-9-]+) (?:\d{1,3}\.){3}\d{1,3}: listen ports ')
+ENTRY_RE = re.compile(r'# (?P<name>[a-z0-9-]+) (?:\d{1,3}\.){3}\d{1,3}: listen ports .*')
 
 
 def _describe(client):
@@ -297,7 +297,7 @@ def clients_in(text):
         if marker in line:
             names.add(line.split(marker, 1)[1].split('"', 1)[0])
     for line in (text or '').splitlines():
-        entry = ENTRY_RE.match(line)
+        entry = ENTRY_RE.fullmatch(line)
         if entry:
             names.add(entry.group('name'))
     return sorted(names)
