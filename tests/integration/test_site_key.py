@@ -103,3 +103,17 @@ def test_a_vault_file_without_the_key_is_refused_before_any_key_is_made(inventor
     assert "nova: host_vars/nova/vault.yml exists and holds no vault_opt_private_key" in run.out, run
     assert "ssh-ed25519" not in run.out, run
     assert (folder / "vault.yml").read_text() == "---\nvault_other_secret: x\n"
+
+
+def test_check_mode_writes_nothing_and_shows_the_existing_key(inventory):
+    """--check makes no key and writes nothing; once the client has one, it prints its public key."""
+    folder = new_client_as_the_guide_writes_it(inventory, "nova", "10.128.0.32", refers=True)
+    check = inventory.playbook("site_key.yml", "-e", "client=nova", "--check")
+    assert check.rc == 0 and check.changed("localhost") == 0, check
+    assert "nova: check mode: a new key would be made and stored in host_vars/nova/vault.yml" in check.out, check
+    assert "ssh-ed25519" not in check.out and not (folder / "vault.yml").exists(), check
+    first = inventory.playbook("site_key.yml", "-e", "client=nova")
+    assert first.rc == 0, first
+    public = re.search(r"ssh-ed25519 \S+ opt-nova", first.out).group(0)
+    again = inventory.playbook("site_key.yml", "-e", "client=nova", "--check")
+    assert again.rc == 0 and again.changed("localhost") == 0 and public in again.out, again

@@ -816,6 +816,12 @@ MESSAGES = {
         'fr': "la clé n'est utilisée qu'une fois la ligne "
               'opt_private_key: "{{{{ vault_opt_private_key }}}}" dans host_vars/{client}/main.yml',
     },
+    'site_key_check_mode': {
+        'en': '{client}: check mode: a new key would be made and stored in host_vars/{client}/vault.yml; '
+              'run without --check to make it and print its public key',
+        'fr': '{client} : mode vérification : une nouvelle clé serait créée et enregistrée dans '
+              'host_vars/{client}/vault.yml ; relancez sans --check pour la créer et afficher sa clé publique',
+    },
     'site_key_vault_without_key': {
         'en': '{client}: host_vars/{client}/vault.yml exists and holds no vault_opt_private_key; it is never '
               'overwritten: move it out of the inventory (or add the key to it), then run again',
@@ -1321,7 +1327,7 @@ SECTIONS = {
         'title': {'en': 'Playbooks', 'fr': 'Playbooks'},
         'keys': (
             'playbook_unknown_client', 'inventory_plan_valid', 'site_key_public', 'site_key_stored', 'site_key_pin',
-            'site_key_vault_without_key', 'client_summary',
+            'site_key_vault_without_key', 'site_key_check_mode', 'client_summary',
         ),
     },
     'inventory': {
