@@ -1,5 +1,6 @@
 """add_client.yml on the lab: what the operator sees, through the Docker API."""
 import io
+import re
 import socket
 
 import pytest
@@ -39,6 +40,54 @@ def test_check_mode_reports_and_changes_nothing(fresh, inventory):
     assert run.rc == 0 and run.changed() == 3, run  # the container, the firewall rules, the vhost
     assert "10.128.0.12" in run.out and ACME_IP in run.out  # the diff shows before/after
     assert engine_snapshot(fresh) == before
+
+
+NOVA_SITES = [{"name": "lyon", "host": "10.130.0.10",
+               "host_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUOG2VewaDO7QtihdYTPAR1AsbDfdT77OMZv4yVaqIw",
+               "printers": [{"name": "accueil", "address": "10.131.1.20", "listen_port": 9101}]}]
+
+
+def firewall_summary(run):
+    """The firewall's line of a run (its one summary)."""
+    lines = re.findall(r'firewall of opt-clients: [^"\n]*', run.out)
+    assert len(lines) == 1, run
+    return lines[0]
+
+
+@pytest.mark.parametrize("sites", [False, True], ids=["no-site-as-the-guide-declares-it", "a-site-and-a-printer"])
+def test_a_brand_new_client_is_named_added_by_the_firewall_summary(deployed, inventory, sites):
+    """A new client declared as the guide's step 1 shows (no opt_ip: its address is allocated in the
+    run; opt_sites: [] until it has its key): the firewall's summary names it added, in check mode as
+    its diff shows it, and in the real run. Without a site nor a printer it has no rule of its own,
+    only its entry in the rule set, and it is a client of the rule set all the same (drift agrees)."""
+    values = {"opt_subdomain": "nova", "opt_sites": []}
+    if sites:
+        vault = (inventory.path / "host_vars" / "acme" / "vault.yml").read_text()
+        values.update(opt_sites=NOVA_SITES, opt_private_key="{{ vault_opt_private_key }}")
+    inventory.add_client("nova", **values)
+    folder = inventory.path / "host_vars" / "nova"
+    folder.mkdir()
+    (inventory.path / "host_vars" / "nova.yml").rename(folder / "main.yml")
+    if sites:
+        (folder / "vault.yml").write_text(vault)
+    before = engine_snapshot(deployed)
+    check = inventory.playbook("add_client.yml", "-e", "client=nova", "--check", "--diff")
+    assert check.rc == 0, check
+    assert "nova: no ip in the inventory, allocated 10.128.0." in check.out, check
+    assert "+# nova 10.128.0." in check.out, check  # the diff shows its entry in the rule set
+    assert firewall_summary(check) == ("firewall of opt-clients: 3 client(s) with rules, backend nft; "
+                                       "added: nova; pruned: -"), check
+    assert engine_snapshot(deployed) == before
+    run = inventory.playbook("add_client.yml", "-e", "client=nova")
+    assert run.rc == 0, run
+    assert firewall_summary(run) == ("firewall of opt-clients: 3 client(s) with rules, backend nft; "
+                                     "added: nova; pruned: -"), run
+    drift = inventory.playbook("drift.yml", "--limit", "docker_hosts")
+    assert drift.rc == 0 and "lab-docker-host: no drift" in drift.out, drift
+    # The next run of another client adds nobody and prunes nobody.
+    again = inventory.playbook("add_client.yml", "-e", "client=acme")
+    assert again.rc == 0 and again.changed() == 0, again
+    assert firewall_summary(again).endswith("added: -; pruned: -"), again
 
 
 def test_interface_name_needs_a_recent_engine(fresh, inventory):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from ansible_collections.coaxis.opt.plugins.module_utils import _ipplan, _limits, _naming, _configplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
@@ -180,6 +181,12 @@ def _comment(text):
     return '-m comment --comment "%s %s"' % (TAG, text)
 
 
+# The entry of each client in the rule set, a comment line before its rules (_describe):
+# "# <client> <address>: listen ports ...". A client without printers nor sites has no rule of its
+# own, only this line: clients_in() reads it as well as the rules' tags.
+ENTRY_RE = re.compile(r'# (?P<name>[a-z0-9-]+) (?:\d{1,3}\.){3}\d{1,3}: listen ports .*')
+
+
 def _describe(client):
     ports = ','.join(str(p) for p in sorted(set(client.get('ports') or []))) or 'none'
     egress = ['%s:%s' % (address, port) for proto, address, port in client.get('egress') or [] if proto == 'tcp']
@@ -281,12 +288,18 @@ def rule_lines(text):
 
 
 def clients_in(text):
-    """Names of the clients that have rules in a rule set."""
+    """Names of the clients of a rule set: those its rules are tagged with, and those it has an
+    entry for (a client without printers nor sites has no rule of its own). What the diff of the
+    rule set shows is what the summary counts, adds and prunes."""
     names = set()
     for line in rule_lines(text):
         marker = '"%s client=' % TAG
         if marker in line:
             names.add(line.split(marker, 1)[1].split('"', 1)[0])
+    for line in (text or '').splitlines():
+        entry = ENTRY_RE.fullmatch(line)
+        if entry:
+            names.add(entry.group('name'))
     return sorted(names)
 
 

@@ -812,11 +812,27 @@ MESSAGES = {
         'en': '{client}: public key to add to the authorized_keys of the SSH account at each of its sites:',
         'fr': "{client} : clé publique à ajouter aux authorized_keys du compte SSH de chacun de ses sites :",
     },
+    'site_key_stored': {
+        'en': 'new key stored in host_vars/{client}/vault.yml (vault_opt_private_key)',
+        'fr': 'nouvelle clé enregistrée dans host_vars/{client}/vault.yml (vault_opt_private_key)',
+    },
     'site_key_pin': {
-        'en': 'new key stored in host_vars/<client>/vault.yml; set '
-              'opt_private_key: "{{{{ vault_opt_private_key }}}}" in the client\'s host_vars',
-        'fr': 'nouvelle clé enregistrée dans host_vars/<client>/vault.yml ; mettez '
-              'opt_private_key: "{{{{ vault_opt_private_key }}}}" dans les host_vars du client',
+        'en': 'the key is not used until host_vars/{client}/main.yml has the line '
+              'opt_private_key: "{{{{ vault_opt_private_key }}}}"',
+        'fr': "la clé n'est utilisée qu'une fois la ligne "
+              'opt_private_key: "{{{{ vault_opt_private_key }}}}" dans host_vars/{client}/main.yml',
+    },
+    'site_key_check_mode': {
+        'en': '{client}: check mode: a new key would be made and stored in host_vars/{client}/vault.yml; '
+              'run without --check to make it and print its public key',
+        'fr': '{client} : mode vérification : une nouvelle clé serait créée et enregistrée dans '
+              'host_vars/{client}/vault.yml ; relancez sans --check pour la créer et afficher sa clé publique',
+    },
+    'site_key_vault_without_key': {
+        'en': '{client}: host_vars/{client}/vault.yml exists and holds no vault_opt_private_key; it is never '
+              'overwritten: move it out of the inventory (or add the key to it), then run again',
+        'fr': "{client} : host_vars/{client}/vault.yml existe sans vault_opt_private_key ; il n'est jamais "
+              "écrasé : sortez-le de l'inventaire (ou ajoutez-y la clé), puis relancez",
     },
     'client_summary': {
         'en': '{client}: container {container_id}, IP {ip}/{prefix} via {gateway}, {state} ({action})',
@@ -1320,8 +1336,9 @@ SECTIONS = {
     'playbooks': {
         'title': {'en': 'Playbooks', 'fr': 'Playbooks'},
         'keys': (
-            'playbook_unknown_client', 'inventory_plan_valid', 'site_key_public', 'site_key_pin',
-            'client_summary', 'client_summary_no_network',
+            'playbook_unknown_client', 'inventory_plan_valid', 'site_key_public', 'site_key_stored', 'site_key_pin',
+            'site_key_vault_without_key', 'site_key_check_mode', 'client_summary',
+            'client_summary_no_network',
         ),
     },
     'inventory': {

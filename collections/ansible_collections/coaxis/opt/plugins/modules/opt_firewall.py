@@ -208,7 +208,8 @@ container:
   type: dict
   sample: {name: opt-firewall, id: 4f1c..., action: none}
 clients:
-  description: Clients that have rules after the run.
+  description: Clients of the rule set after the run (a client without printers nor sites, which has no
+    rule of its own, has its entry there and is one of them).
   returned: always
   type: list
   elements: str

@@ -234,6 +234,34 @@ def test_plan_names_added_and_pruned_clients():
     assert (plan['added'], plan['pruned']) == (['globex'], ['acme'])
 
 
+# A new client as the guide declares it (opt_sites: []): no printer, no site, so no rule of its own.
+EMPTY = {'name': 'nova', 'ip': '172.16.1.14', 'ports': []}
+
+
+def test_a_client_without_printers_nor_sites_is_in_the_rule_set_all_the_same():
+    """Its entry (the comment line the diff shows) names it: the summary, the answer's clients and
+    the drift check read the clients of a rule set from the same text as the diff."""
+    text = _fwplan.render_rules('br-opt', LANS, [ACME, EMPTY], sources=SOURCES)
+    assert _fwplan.clients_in(text) == ['acme', 'nova']
+    assert _fwplan.clients_in(_fwplan.render_rules('br-opt', LANS, [dict(EMPTY, name='n-2')])) == ['n-2']
+    # The other comments of a rule set name no client.
+    assert _fwplan.clients_in(_fwplan.render_rules('br-opt', LANS, [], [{'name': 'admin', 'address': '192.168.2.20',
+                                                                         'port': 8000}])) == []
+
+
+def test_a_client_without_printers_nor_sites_is_added_and_pruned_as_the_diff_shows():
+    before = _fwplan.render_rules('br-opt', LANS, [ACME], sources=SOURCES)
+    after = _fwplan.render_rules('br-opt', LANS, [ACME, EMPTY], sources=SOURCES)
+    added = _fwplan.plan(spec(), None, '', None, after)
+    assert added['added'] == ['acme', 'nova']
+    added = _fwplan.plan(spec(), observed(), before, 0, after)
+    assert (added['apply'], added['added'], added['pruned']) == (True, ['nova'], [])
+    assert _fwplan.summary('opt-clients', after, 'nft', added) == (
+        'firewall of opt-clients: 2 client(s) with rules, backend nft; added: nova; pruned: -')
+    pruned = _fwplan.plan(spec(), observed(), after, 0, before)
+    assert (pruned['added'], pruned['pruned']) == ([], ['nova'])
+
+
 def test_only_clients_with_a_container_or_being_added_get_rules():
     clients = [ACME, GLOBEX, {'name': 'initech', 'ip': '172.16.1.12', 'ports': [9101]}]
     assert [c['name'] for c in _fwplan.deployed(clients, {'globex', 'other'}, ['initech'])] == ['globex', 'initech']
