@@ -451,7 +451,8 @@ def test_the_collection_readme_lists_every_module_with_its_true_attributes():
 
 # The blocks the onboarding walkthrough (tests/integration/test_walkthrough.py) runs or checks.
 WALKTHROUGH_BLOCKS = {
-    "vault-file", "vault-value", "signing-secret", "declare-client", "client-vars", "site-key", "site-key expects",
+    "vault-file", "vault-value", "signing-secret", "declare-client", "client-vars", "no-key-yet expects", "site-key",
+    "site-key expects",
     "host-key-scan", "sites", "add-client", "add-client expects", "routes", "routes expects", "status",
     "status-file expects", "status expects", "tunnel", "tunnel expects", "upgrade-image", "upgrade",
     "upgrade expects", "remove-client", "remove-client expects", "add-back", "drift", "drift expects",

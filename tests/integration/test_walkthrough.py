@@ -117,6 +117,15 @@ def declare_client(walk):
     (folder / "main.yml").write_text(walk.text("client-vars"))
 
 
+def no_key_yet(walk):
+    """Declared, no key yet: every playbook refuses, naming the line, and changes nothing."""
+    snapshot = EngineSnapshot(walk.engine)
+    refused = walk.shell.run(walk.command("add-client", "--check"))
+    assert refused.rc != 0, refused
+    walk.shows("no-key-yet", refused)
+    snapshot.assert_unchanged()
+
+
 def make_key(walk):
     """SSH keys: site_key.yml makes and vaults the key, prints the public key; a second run the same."""
     first = walk.run("site-key", "site_key.yml", without=("--vault-id",))
@@ -236,6 +245,7 @@ def drift(walk):
 def test_a_new_client_is_onboarded_by_the_guide_as_written(walk):
     prepare_inventory(walk)
     declare_client(walk)
+    no_key_yet(walk)
     public_key = make_key(walk)
     for site in SITES:
         site_container_key(walk.engine, site, key=public_key)

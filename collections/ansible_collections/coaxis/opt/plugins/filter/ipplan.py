@@ -11,6 +11,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.coaxis.opt.plugins.module_utils import _inventorycheck, _ipplan, _limits, _proxyplan
 from ansible_collections.coaxis.opt.plugins.module_utils._messages import msg
 from ansible_collections.coaxis.opt.plugins.plugin_utils.filter_errors import filter_lang, usage_error
+from ansible_collections.coaxis.opt.plugins.plugin_utils.readable_vars import ReadableHostvars
 
 
 def opt_validate_clients(clients, network, engine_used=None, lang='en'):
@@ -92,11 +93,16 @@ def _address_plan(groups, hostvars, lang):
 
 
 def inventory_errors(groups, hostvars, lang='en'):
-    """Every problem of the whole inventory, one message each: (errors, Docker hosts, clients)."""
-    errors, by_host = _address_plan(groups, hostvars, lang)
+    """Every problem of the whole inventory, one message each: (errors, Docker hosts, clients). A
+    variable that cannot be read (its template names an undefined variable) is one of them, first."""
+    readable = ReadableHostvars(hostvars)
+    errors, by_host = _address_plan(groups, readable, lang)
     for check in INVENTORY_CHECKS:
-        errors.extend(check(groups, hostvars, lang))
-    return errors, len(by_host), sum(len(clients) for clients in by_host.values())
+        errors.extend(check(groups, readable, lang))
+    unreadable = [msg('inventory_private_key_unreadable' if variable == 'opt_private_key' else 'inventory_unreadable',
+                      lang, host=host, variable=variable, error=error)
+                  for (host, variable), error in readable.unreadable.items()]
+    return unreadable + errors, len(by_host), sum(len(clients) for clients in by_host.values())
 
 
 def fleet_overlap_errors(docker_hosts, hostvars, lang='en'):

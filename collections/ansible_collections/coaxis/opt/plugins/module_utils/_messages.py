@@ -851,6 +851,16 @@ MESSAGES = {
         'en': '{count} problem(s) after this step changed: {changes}; {errors}',
         'fr': '{count} problème(s) après que cette étape a modifié : {changes} ; {errors}',
     },
+    'inventory_unreadable': {
+        'en': '{host}: {variable} cannot be read: {error}',
+        'fr': '{host} : {variable} illisible : {error}',
+    },
+    'inventory_private_key_unreadable': {
+        'en': '{host}: opt_private_key cannot be read ({error}): make the client\'s key with '
+              'playbooks/site_key.yml -e client={host}, or remove the opt_private_key line until it has one',
+        'fr': '{host} : opt_private_key illisible ({error}) : créez la clé du client avec '
+              'playbooks/site_key.yml -e client={host}, ou retirez la ligne opt_private_key en attendant',
+    },
     'inventory_volume_not_dict': {
         'en': '{client}: {variable} must be a dict (name, type and the driver settings)',
         'fr': '{client} : {variable} doit être un dictionnaire (name, type et les réglages du pilote)',
@@ -1347,7 +1357,8 @@ SECTIONS = {
             'fr': "Le contrôle de tout l'inventaire et l'URL du moteur Docker",
         },
         'keys': (
-            'step_refused', 'step_failed_after_changes', 'inventory_volume_not_dict',
+            'step_refused', 'step_failed_after_changes', 'inventory_unreadable', 'inventory_private_key_unreadable',
+            'inventory_volume_not_dict',
             'inventory_migrate_invalid', 'proxy_extra_not_list', 'proxy_extra_refused', 'docker_url_invalid',
             'docker_url_insecure', 'docker_tls_invalid', 'docker_insecure_invalid',
         ),

@@ -165,3 +165,18 @@ def test_an_invalid_client_name_is_said_once():
     # the address plan's message (and the subdomain's, the name by default), not one per field family
     assert len(found) == 2, found
     assert found[0].startswith('dh: bad_name: invalid client name') and found[1].startswith('bad_name: subdomain')
+
+
+def test_a_variable_whose_template_names_an_undefined_one_is_reported_by_host_and_name():
+    from jinja2 import StrictUndefined
+    key = StrictUndefined(name='vault_opt_private_key')
+    # What Ansible hands the filter for `opt_private_key: "{{ vault_opt_private_key }}"` before
+    # site_key.yml wrote the client's vault.yml: reading it raises Jinja's bare error.
+    with pytest.raises(Exception, match="'vault_opt_private_key' is undefined"):
+        str(key)
+    found = errors(opt_private_key=key, opt_ip='10.128.0.11')
+    assert found[0] == ("nova: opt_private_key cannot be read ('vault_opt_private_key' is undefined): make the "
+                        "client's key with playbooks/site_key.yml -e client=nova, or remove the opt_private_key "
+                        "line until it has one")
+    nested = errors(opt_sites=site(host_key=StrictUndefined(name='lyon_key')), opt_ip='10.128.0.11')
+    assert nested[0] == "nova: opt_sites cannot be read: 'lyon_key' is undefined"
