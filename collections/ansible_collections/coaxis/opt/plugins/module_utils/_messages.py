@@ -544,6 +544,12 @@ MESSAGES = {
         'fr': "{client} : le volume de configuration {volume} n'existe pas sur le moteur {url} ; créez-le "
               "d'abord (coaxis.opt.opt_volume)",
     },
+    'cfg_volume_planned': {
+        'en': '{client}: the config volume {volume} does not exist yet (check mode: a real run creates it '
+              'first); all its files are listed as to write',
+        'fr': "{client} : le volume de configuration {volume} n'existe pas encore (mode vérification : une vraie "
+              "exécution le crée d'abord) ; tous ses fichiers sont listés comme à écrire",
+    },
     'cfg_helper_timeout': {
         'en': 'volume {volume}: the helper container did not finish within {timeout} s',
         'fr': "volume {volume} : le conteneur auxiliaire n'a pas fini en {timeout} s",
@@ -1095,10 +1101,10 @@ MESSAGES = {
     },
     'value_unset': {'en': '(unset)', 'fr': '(non défini)'},
     'network_missing_check_mode': {
-        'en': 'network {network} does not exist on the engine {url}; create it first (coaxis.opt.opt_network) '
-              '(check mode: the addresses are not checked against it)',
-        'fr': "le réseau {network} n'existe pas sur le moteur {url} ; créez-le d'abord (coaxis.opt.opt_network) "
-              "(mode vérification : les adresses ne sont pas vérifiées par rapport à lui)",
+        'en': 'network {network} does not exist yet on the engine {url} (check mode: a real run creates it '
+              'first); the addresses are not checked against it',
+        'fr': "le réseau {network} n'existe pas encore sur le moteur {url} (mode vérification : une vraie exécution le "
+              "crée d'abord) ; les adresses ne sont pas vérifiées par rapport à lui",
     },
     'lock_owner_unknown': {
         'en': '(unknown: owner.json missing or unreadable)',
@@ -1308,7 +1314,7 @@ SECTIONS = {
             'cfg_printer_duplicate', 'cfg_printer_address_missing', 'cfg_printer_address_invalid',
             'cfg_printer_listen_port_missing', 'cfg_printer_not_integer', 'cfg_printer_range',
             'cfg_listen_port_duplicate', 'cfg_private_key_missing', 'cfg_private_key_invalid',
-            'cfg_nginx_invalid', 'cfg_nginx_unknown_field', 'cfg_volume_missing', 'cfg_helper_timeout',
+            'cfg_nginx_invalid', 'cfg_nginx_unknown_field', 'cfg_volume_missing', 'cfg_volume_planned', 'cfg_helper_timeout',
             'cfg_delete_failed', 'cfg_reload_failed', 'vol_name_invalid', 'vol_name_duplicate',
             'vol_migrate_required', 'vol_helper_image_required', 'vol_migrate_copy_failed',
             'vol_migrate_verify_failed', 'vol_switch', 'client_volume_missing',

@@ -312,11 +312,13 @@ def plan(run):
         state = _configapply.read_state(run.client, params['helper_image'], run.url, run.lang)
     except _configapply.StepFailed as exc:
         raise Refused([str(exc)], 'step_refused')
-    missing = [run.msg('cfg_volume_missing', client=job['client'], volume=job['volume'], url=run.url)
+    # In check mode opt_volume, just before, only planned the volume: every file is planned as new.
+    missing = [run.msg('cfg_volume_planned' if run.check_mode else 'cfg_volume_missing', client=job['client'],
+                       volume=job['volume'], url=run.url)
                for job in jobs if job['volume'] not in state['volumes']]
     if missing and not run.check_mode:
         raise Refused(missing, 'step_refused')
-    for text in missing:  # check mode: opt_volume would create it; every file is planned as new
+    for text in missing:
         run.warn(text)
     options = {'helper_name': _naming.helper_name('config', params['volume_prefix']), 'wait': params['helper_timeout'],
                'reload': params['reload'], 'url': run.url, 'batch': params['batch_size'], 'workers': params['workers']}

@@ -356,7 +356,9 @@ def plan(run):
     backend = _fwapply.backend(run.client, observed['id']) if observed else ''
     final_rules = desired_rules if (decided['apply'] or not observed) else current_rules
     return Plan(_fwplan.plan_actions(params['name'], decided), changed=decided['changed'],
-                summary=_fwplan.summary(params['network'], final_rules, backend, decided, run.lang),
+                # No container yet (check mode on a new Docker host): the backend asked for.
+                summary=_fwplan.summary(params['network'], final_rules, backend or params['backend'], decided,
+                                        run.lang),
                 before=current_rules, after=desired_rules, header='%s:%s' % (params['name'], _fwplan.RULES_FILE),
                 container=dict(name=params['name'], id=observed['id'] if observed else None,
                                action=decided['container']),

@@ -99,7 +99,7 @@ def test_check_mode_plans_the_container_and_the_rules_and_changes_nothing(monkey
     assert result['plan'] == [
         {'action': 'create', 'target': 'container opt-firewall', 'reason': None},
         {'action': 'apply', 'target': 'rule set opt-firewall:/var/lib/opt-firewall/rules.v4', 'reason': 'added: acme'}]
-    assert result['summary'] == [SUMMARY[lang].format(backend='?', added='acme')]
+    assert result['summary'] == [SUMMARY[lang].format(backend='auto', added='acme')]
     assert 'message' not in result
     assert result['clients'] == ['acme'] and result['added'] == ['acme'] and result['container']['id'] is None
     assert result['diff']['before'] == '' and 'client=acme' in result['diff']['after']
