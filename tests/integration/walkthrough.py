@@ -19,7 +19,7 @@ from pathlib import Path
 import docker
 import yaml
 
-from conftest import ROOT, RECAP, production_environment
+from conftest import ROOT, Run, production_environment
 from lab.guide import substitute
 
 EXAMPLE = ROOT / "inventories" / "example"
@@ -70,17 +70,16 @@ class Shell:
         return result
 
 
-class Result:
+class Result(Run):
+    """A command's result (a playbook's recap read as conftest.Run reads it), the command kept."""
+
     def __init__(self, command, proc):
+        super().__init__(proc)
         self.command = command
-        self.rc = proc.returncode
         self.stdout = proc.stdout
-        self.out = proc.stdout + proc.stderr
-        self.recap = {m["host"]: {k: int(v) for k, v in m.groupdict().items() if k != "host"}
-                      for m in RECAP.finditer(proc.stdout)}
 
     def changed(self, host="docker-1.coaxis.lan"):
-        return self.recap[host]["changed"]
+        return super().changed(host)
 
     def __repr__(self):
         return f"<{self.command}: rc={self.rc}>\n{self.out[-6000:]}"
