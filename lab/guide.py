@@ -30,6 +30,7 @@ VARIABLE = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"), r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"),
     (re.compile(r"\d{8}T\d{6}Z"), r"\d{8}T\d{6}Z"),
 ]
+VARIABLES = re.compile("|".join(f"(?P<v{i}>{regex.pattern})" for i, (regex, _) in enumerate(VARIABLE)))
 
 
 class GuideError(Exception):
@@ -135,9 +136,8 @@ def steps(lang, guide=GUIDE):
 def pattern(line):
     """An expected line as a regular expression: literal, but for what differs between runs."""
     text = line.strip()
-    variables = re.compile("|".join(f"(?P<v{i}>{regex.pattern})" for i, (regex, _) in enumerate(VARIABLE)))
     pieces, position = [], 0
-    for found in variables.finditer(text):
+    for found in VARIABLES.finditer(text):
         pieces += [re.escape(text[position:found.start()]), VARIABLE[int(found.lastgroup[1:])][1]]
         position = found.end()
     return re.compile("".join(pieces) + re.escape(text[position:]))
@@ -146,7 +146,8 @@ def pattern(line):
 def missing(expected_lines, output):
     """The expected lines that no line of the output holds."""
     out = output.splitlines()
-    return [line for line in expected_lines if not any(pattern(line).search(o) for o in out)]
+    return [line for line, regex in ((line, pattern(line)) for line in expected_lines)
+            if not any(regex.search(o) for o in out)]
 
 
 def substitute(text, table):

@@ -2,17 +2,16 @@
 in the guide's order, in English and in French; each step's output checked for what the guide says
 the operator will see (walkthrough.py, lab/guide.py).
 """
-import os
 import re
 
 import pytest
 import yaml
 
-from conftest import EngineSnapshot, clean_engine, config_files, container_ip, deployment_changed, lab_address
+from conftest import ROOT, EngineSnapshot, clean_engine, config_files, container_ip, deployment_changed, lab_address
 from lab.guide import missing, steps, substitute
-from lab.paths import (COAXIS_HOST, coaxis_route, open_coaxis_path, printer_jobs, remove_coaxis_routes, send_job,
-                       wait_job)
-from walkthrough import (CLIENT, LAB_STATE, LAB_VALUES, RELEASE, Shell, build_release, make_vault_password,
+from lab.paths import (COAXIS_HOST, LAB_STATE, coaxis_route, open_coaxis_path, printer_jobs, remove_coaxis_routes,
+                       send_job, wait_job)
+from walkthrough import (CLIENT, LAB_VALUES, RELEASE, Shell, build_release, make_vault_password,
                          production_inventory, release_images, remove_release_images, site_container_key,
                          site_fingerprint)
 
@@ -30,7 +29,7 @@ class Walk:
         self.engine = engine
         self.guide = steps(lang)
         self.workdir = workdir
-        self.shell = Shell(workdir)
+        self.shell = Shell()
         self.inventory = workdir / "inventory"
         self.values = {**LAB_VALUES, "acme": CLIENT, "inventories/<env>": str(self.inventory),
                        "/srv/coaxis-opt/reports": str(workdir / "reports")}
@@ -41,15 +40,16 @@ class Walk:
     def command(self, name, contains="", without=(), extra=None):
         return substitute(self.guide.command(name, contains, without), {**self.values, **(extra or {})})
 
-    def run(self, name, contains="", without=(), extra=None, cwd=None):
-        result = self.shell.run(self.command(name, contains, without, extra), **({"cwd": cwd} if cwd else {}))
-        assert result.rc == 0, f"{self.lang}: step {name}: {result!r}"
-        return result
+    def run(self, name, contains="", without=(), extra=None, cwd=ROOT):
+        """The one command of the block that `contains` (and none of `without`) picks; it must succeed."""
+        return self._succeeds(name, self.command(name, contains, without, extra), cwd)
 
-    def script(self, name, extra=None, cwd=None):
-        """The whole block, as one shell script."""
-        script = substitute(self.guide.block(name).text, {**self.values, **(extra or {})})
-        result = self.shell.run(script, **({"cwd": cwd} if cwd else {}))
+    def script(self, name, extra=None, cwd=ROOT):
+        """The whole block, as one shell script; it must succeed."""
+        return self._succeeds(name, substitute(self.guide.block(name).text, {**self.values, **(extra or {})}), cwd)
+
+    def _succeeds(self, name, command, cwd):
+        result = self.shell.run(command, cwd)
         assert result.rc == 0, f"{self.lang}: step {name}: {result!r}"
         return result
 
@@ -90,8 +90,7 @@ def prepare_inventory(walk):
     """The production inventory and its secrets, as the guide's Secrets and Subdomain pages say."""
     password = make_vault_password(walk.workdir)
     walk.shell.export(walk.command("vault-file", "export", extra={"/etc/coaxis-opt/vault-password": str(password)}))
-    production_inventory(walk.inventory, walk.lang, "unix://" + os.environ["DOCKER_HOST"].removeprefix("unix://"),
-                         walk.workdir)
+    production_inventory(walk.inventory, walk.lang, walk.workdir)
     docker_vars = walk.inventory / "group_vars" / "docker_hosts.yml"
     prompt = {"prod@prompt": f"prod@{password}"}
     tls = LAB_STATE / "tls"
@@ -219,7 +218,7 @@ def upgrade(walk):
     rollout = walk.run("upgrade", "upgrade.yml", without=("--check", " -e "))
     walk.shows("upgrade", rollout)
     container = walk.engine.containers.get(f"opt-{CLIENT}")
-    assert container.image.tags == [RELEASE.format(name="docker-opt", tag=TAGS[1])]
+    assert container.image.tags == [f"{RELEASE.format(name='docker-opt')}:{TAGS[1]}"]
 
 
 def remove_and_add_back(walk):

@@ -14,7 +14,6 @@ import re
 import secrets
 import shutil
 import subprocess
-from pathlib import Path
 
 import docker
 import yaml
@@ -23,8 +22,6 @@ from conftest import ROOT, Run, production_environment
 from lab.guide import substitute
 
 EXAMPLE = ROOT / "inventories" / "example"
-LAB_STATE = Path(os.environ.get("LAB_STATE", "/var/lib/coaxis-lab"))
-LAB_RUN = Path(os.environ.get("LAB_RUN", "/run/coaxis-lab"))
 CLIENT = "nova"
 # The example's addresses and names, and the lab's in their place. The host names stay: the guide's
 # outputs name docker-1.coaxis.lan and erp-1.coaxis.lan.
@@ -40,30 +37,28 @@ LAB_VALUES = {
 DROPPED = ("rds-1.coaxis.lan", "192.168.2.11")
 IMAGES = {"docker-opt": "coaxis/docker-opt:lab", "opt-firewall": "coaxis/opt-firewall:lab",
           "opt-edge": "coaxis/opt-edge:lab"}
-RELEASE = "registry.coaxis.lan/opt/{name}:{tag}"
+RELEASE = "registry.coaxis.lan/opt/{name}"
+LAB_INVENTORY = ROOT / "inventories" / "lab"
 
 
 class Shell:
     """An operator's shell on the controller: the production environment (nothing of the lab's
     vault settings), the checkout's tools first on the PATH, what the guide exports."""
 
-    def __init__(self, workdir):
-        self.workdir = workdir
+    def __init__(self):
         self.env = {**production_environment(), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
                     "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
                     "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
-        self.log = []
 
     def export(self, line):
         """`export NAME=value`, as the guide writes it."""
         name, _, value = line.removeprefix("export ").partition("=")
         self.env[name] = value
 
-    def run(self, command, cwd=ROOT, stdin=None):
-        proc = subprocess.run(["bash", "-c", command], cwd=cwd, env=self.env, input=stdin, capture_output=True,
-                              text=True, timeout=600)
+    def run(self, command, cwd=ROOT):
+        proc = subprocess.run(["bash", "-c", command], cwd=cwd, env=self.env, capture_output=True, text=True,
+                              timeout=600)
         result = Result(command, proc)
-        self.log.append(result)
         if os.environ.get("WALK_DUMP"):
             with open(os.environ["WALK_DUMP"], "a") as dump:
                 dump.write(f"\n\n$ {command}\n{result.out}")
@@ -89,41 +84,41 @@ def release_images(engine, tag):
     """The lab's images under the names the example inventory gives them (a release's tag), for
     the engine the walkthrough's Docker host uses: a tag, no copy."""
     for name, lab in IMAGES.items():
-        engine.images.get(lab).tag(RELEASE.format(name=name, tag=tag).removesuffix(f":{tag}"), tag)
+        engine.images.get(lab).tag(RELEASE.format(name=name), tag)
 
 
 def build_release(engine, tag):
     """A docker-opt image of another release: the lab's, with one label more (another image id)."""
     dockerfile = f"FROM {IMAGES['docker-opt']}\nLABEL coaxis.opt.walkthrough-release={tag}\n".encode()
-    engine.images.build(fileobj=io.BytesIO(dockerfile), tag=RELEASE.format(name="docker-opt", tag=tag), rm=True)
+    engine.images.build(fileobj=io.BytesIO(dockerfile), tag=f"{RELEASE.format(name='docker-opt')}:{tag}", rm=True)
 
 
 def remove_release_images(engine, tags):
     for name in IMAGES:
         for tag in tags:
             with contextlib.suppress(docker.errors.ImageNotFound):
-                engine.images.remove(RELEASE.format(name=name, tag=tag))
+                engine.images.remove(f"{RELEASE.format(name=name)}:{tag}")
 
 
-def lab_connection(docker_url, state_dir):
-    """What the lab's hosts need to be reached: the Docker host is the machine running Ansible (in
-    the lab's namespace), the Coaxis host is the lab's, over SSH with the lab's keys."""
-    keys = LAB_STATE / "keys"
-    docker_host = {
-        "ansible_connection": "local", "ansible_become": False,
-        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-        "opt_docker_url": docker_url, "opt_lock_dir": str(LAB_RUN / "locks"), "opt_state_dir": str(state_dir),
-    }
-    coaxis_host = {
-        "ansible_host": "10.129.0.10", "ansible_user": "root", "ansible_become": False,
-        "ansible_ssh_private_key_file": str(keys / "ansible_ed25519"),
-        "ansible_ssh_common_args": f"-o UserKnownHostsFile={keys / 'known_hosts'} -o StrictHostKeyChecking=yes",
-        "ansible_control_path_dir": str(LAB_RUN / "ssh-cp"),
-    }
+def _lab_vars(name):
+    return yaml.safe_load((LAB_INVENTORY / "group_vars" / f"{name}.yml").read_text())
+
+
+def lab_connection(state_dir):
+    """How the lab inventory reaches its hosts, taken from it (its templates stay, resolved in the
+    run): the Docker host is the machine running Ansible, in the lab's namespace, and the lab's
+    engine; the Coaxis host is the lab's, over SSH with the lab's keys. No sudo: the example's
+    become is for production hosts."""
+    lab_all, lab_docker = _lab_vars("all"), _lab_vars("docker_hosts")
+    common = {"ansible_become": False, "opt_lab_state": lab_all["opt_lab_state"]}
+    docker_host = {**common, **{key: lab_docker[key] for key in
+                                ("ansible_connection", "ansible_python_interpreter", "opt_docker_url")},
+                   "opt_lock_dir": lab_all["opt_lock_dir"], "opt_state_dir": str(state_dir)}
+    coaxis_host = {**common, **_lab_vars("coaxis_hosts"), "ansible_host": "10.129.0.10"}
     return docker_host, coaxis_host
 
 
-def production_inventory(path, lang, docker_url, workdir):
+def production_inventory(path, lang, workdir):
     """inventories/example copied, the lab's addresses in place of the example's, the example's own
     client acme left out (the walkthrough adds its own), the lab's connections, `opt_lang`."""
     shutil.copytree(EXAMPLE, path)
@@ -140,7 +135,7 @@ def production_inventory(path, lang, docker_url, workdir):
     all_vars = path / "group_vars" / "all.yml"
     all_vars.write_text(re.sub(r"(?m)^opt_lang: \w+$", f"opt_lang: {lang}", all_vars.read_text())
                         + f"opt_report_dir: {workdir / 'reports'}\n")
-    docker_host, coaxis_host = lab_connection(docker_url, workdir / "state")
+    docker_host, coaxis_host = lab_connection(workdir / "state")
     (path / "host_vars" / "docker-1.coaxis.lan.yml").write_text(yaml.safe_dump(docker_host))
     (path / "host_vars" / "erp-1.coaxis.lan.yml").write_text(yaml.safe_dump(coaxis_host))
     return path

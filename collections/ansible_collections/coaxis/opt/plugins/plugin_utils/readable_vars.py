@@ -62,12 +62,6 @@ class ReadableVars:
             raise KeyError(key)
         return value
 
-    def __contains__(self, key):
-        return key in self._vars
-
-    def keys(self):
-        return self._vars.keys()
-
 
 class ReadableHostvars:
     """``hostvars`` for the checks; ``unreadable`` maps (host, variable) to Jinja's text."""
@@ -78,9 +72,3 @@ class ReadableHostvars:
 
     def __getitem__(self, host):
         return ReadableVars(host, self._hostvars[host], self.unreadable)
-
-    def __contains__(self, host):
-        return host in self._hostvars
-
-    def get(self, host, default=None):
-        return self[host] if host in self._hostvars else default
