@@ -219,6 +219,9 @@ def upgrade(walk):
     walk.shows("upgrade", rollout)
     container = walk.engine.containers.get(f"opt-{CLIENT}")
     assert container.image.tags == [f"{RELEASE.format(name='docker-opt')}:{TAGS[1]}"]
+    again = walk.run("upgrade", "upgrade.yml", without=("--check", " -e "))
+    assert again.recap and all(host["changed"] == 0 for host in again.recap.values()), again
+    assert walk.engine.containers.get(f"opt-{CLIENT}").id == container.id
 
 
 def remove_and_add_back(walk):
